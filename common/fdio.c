@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fdio.h"
+#include <stdint.h>
+
+#include "macro.h"
+
+ssize_t fd_read_full(int fd, void *buf, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t k = read(fd, (char *)buf + done, n - done);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				struct pollfd p = { .fd = fd, .events = POLLIN };
+				if (poll(&p, 1, -1) < 0 && errno != EINTR)
+					return -errno;
+				continue;
+			}
+			return -errno;
+		}
+		if (k == 0)
+			break;
+		done += (size_t)k;
+	}
+	return (ssize_t)done;
+}
+
+int fd_read_exact(int fd, void *buf, size_t n)
+{
+	ssize_t k = fd_read_full(fd, buf, n);
+
+	if (k < 0)
+		return (int)k;
+	return (size_t)k == n ? 0 : -EPIPE;
+}
+
+int fd_write_all(int fd, const void *buf, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t k = write(fd, (const char *)buf + done, n - done);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				struct pollfd p = { .fd = fd, .events = POLLOUT };
+				if (poll(&p, 1, -1) < 0 && errno != EINTR)
+					return -errno;
+				continue;
+			}
+			return -errno;
+		}
+		done += (size_t)k;
+	}
+	return 0;
+}
+
+static int fd_update_flags(int fd, int get, int set, int flag, bool on)
+{
+	int flags = fcntl(fd, get);
+
+	if (flags < 0)
+		return -errno;
+	int nflags = on ? flags | flag : flags & ~flag;
+	if (nflags != flags && fcntl(fd, set, nflags) < 0)
+		return -errno;
+	return 0;
+}
+
+int fd_set_nonblock(int fd, bool nonblock)
+{
+	return fd_update_flags(fd, F_GETFL, F_SETFL, O_NONBLOCK, nonblock);
+}
+
+int fd_set_cloexec(int fd, bool cloexec)
+{
+	return fd_update_flags(fd, F_GETFD, F_SETFD, FD_CLOEXEC, cloexec);
+}
+
+int fd_move_above_stdio(int fd)
+{
+	if (fd < 0 || fd > 2)
+		return fd;
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (copy < 0)
+		return -errno;
+	close(fd);
+	return copy;
+}
+
+int fd_read_file(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_free_ char *buf = NULL;
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	if ((uint64_t)st.st_size > max)
+		return -EFBIG;
+
+	buf = malloc(max + 1);
+	if (!buf)
+		return -ENOMEM;
+	/* Read up to max+1 so a file that grew after fstat() is still caught as too big. */
+	ssize_t k = fd_read_full(fd, buf, max + 1);
+	if (k < 0)
+		return (int)k;
+	if ((size_t)k > max)
+		return -EFBIG;
+	buf[k] = '\0';
+	if (ret_len)
+		*ret_len = (size_t)k;
+	*ret = TAKE_PTR(buf);
+	return 0;
+}
