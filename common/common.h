@@ -2,6 +2,7 @@
 /* The common library in one include. */
 #pragma once
 
+#include "channel.h"
 #include "fdio.h"
 #include "log.h"
 #include "macro.h"
