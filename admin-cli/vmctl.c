@@ -7,9 +7,26 @@
 #include "strutil.h"
 #include "vmctl.h"
 
+/* One command per line, so that each helper adds its own without touching the others. */
+/* clang-format off */
 static const struct vmctl_command *const commands[] = {
 	&vmctl_cmd_help,
+	&vmctl_cmd_clipboard,
+	&vmctl_cmd_create,
+	&vmctl_cmd_list,
+	&vmctl_cmd_start,
+	&vmctl_cmd_shutdown,
+	&vmctl_cmd_kill,
+	&vmctl_cmd_remove,
+	&vmctl_cmd_prefs,
+	&vmctl_cmd_run,
+	&vmctl_cmd_console,
+	&vmctl_cmd_copy,
+	&vmctl_cmd_move,
+	&vmctl_cmd_policy,
+	&vmctl_cmd_log,
 };
+/* clang-format on */
 
 const struct vmctl_command *vmctl_command_find(const char *name)
 {

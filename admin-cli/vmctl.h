@@ -21,6 +21,22 @@ struct vmctl_command {
 };
 
 extern const struct vmctl_command vmctl_cmd_help;
+extern const struct vmctl_command vmctl_cmd_clipboard;
+/* VM lifecycle, over D-Bus to bulkheadd (manager-client.h) */
+extern const struct vmctl_command vmctl_cmd_create;
+extern const struct vmctl_command vmctl_cmd_list;
+extern const struct vmctl_command vmctl_cmd_start;
+extern const struct vmctl_command vmctl_cmd_shutdown;
+extern const struct vmctl_command vmctl_cmd_kill;
+extern const struct vmctl_command vmctl_cmd_remove;
+extern const struct vmctl_command vmctl_cmd_prefs;
+extern const struct vmctl_command vmctl_cmd_run;
+extern const struct vmctl_command vmctl_cmd_console;
+/* Files between VMs, through the broker (cmd-copy.c) */
+extern const struct vmctl_command vmctl_cmd_copy;
+extern const struct vmctl_command vmctl_cmd_move;
+extern const struct vmctl_command vmctl_cmd_policy;
+extern const struct vmctl_command vmctl_cmd_log;
 
 const struct vmctl_command *vmctl_command_find(const char *name);
 void vmctl_print_usage(FILE *f);

@@ -7,5 +7,6 @@
 #include "log.h"
 #include "macro.h"
 #include "msg.h"
+#include "paths.h"
 #include "strutil.h"
 #include "validate.h"

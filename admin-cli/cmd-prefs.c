@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "macro.h"
+#include "manager-client.h"
+
+static const char *const keys[] = { "class", "label", "state",		"template", "memory",
+				    "vcpus", "tags",  "default_dispvm", "autostart" };
+
+static int print_one(const char *name, const char *key, bool with_key)
+{
+	DBusMessage *call = manager_call_new("GetProperty"), *reply;
+	DBusMessageIter it;
+
+	if (call && !dbus_message_append_args(call, DBUS_TYPE_STRING, &name, DBUS_TYPE_STRING, &key,
+					      DBUS_TYPE_INVALID))
+		return VMCTL_EXIT_FAILURE;
+	reply = manager_call(&vmctl_cmd_prefs, call);
+	if (!reply)
+		return VMCTL_EXIT_FAILURE;
+	if (with_key)
+		printf("%-15s ", key);
+	if (dbus_message_iter_init(reply, &it))
+		manager_print_variant(stdout, &it, false);
+	printf("\n");
+	dbus_message_unref(reply);
+	return VMCTL_EXIT_OK;
+}
+
+/* Sent as a string: bulkheadd parses it with the same validator as everything else. */
+static int set_one(const char *name, const char *key, const char *value)
+{
+	DBusMessage *call = manager_call_new("SetProperty"), *reply;
+	DBusMessageIter it, v;
+
+	if (!call)
+		return VMCTL_EXIT_FAILURE;
+	dbus_message_iter_init_append(call, &it);
+	dbus_message_iter_append_basic(&it, DBUS_TYPE_STRING, &name);
+	dbus_message_iter_append_basic(&it, DBUS_TYPE_STRING, &key);
+	dbus_message_iter_open_container(&it, DBUS_TYPE_VARIANT, "s", &v);
+	dbus_message_iter_append_basic(&v, DBUS_TYPE_STRING, &value);
+	dbus_message_iter_close_container(&it, &v);
+	reply = manager_call(&vmctl_cmd_prefs, call);
+	if (!reply)
+		return VMCTL_EXIT_FAILURE;
+	dbus_message_unref(reply);
+	return VMCTL_EXIT_OK;
+}
+
+static int run_prefs(int argc, char **argv)
+{
+	int r = manager_check_name(&vmctl_cmd_prefs, argv[1]);
+
+	if (r != VMCTL_EXIT_OK)
+		return r;
+	if (argc > 4)
+		return vmctl_usage_error(&vmctl_cmd_prefs, "too many arguments");
+	if (argc == 4)
+		return set_one(argv[1], argv[2], argv[3]);
+	if (argc == 3)
+		return print_one(argv[1], argv[2], false);
+	for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+		if (print_one(argv[1], keys[i], true) != VMCTL_EXIT_OK)
+			return VMCTL_EXIT_FAILURE;
+	return VMCTL_EXIT_OK;
+}
+
+const struct vmctl_command vmctl_cmd_prefs = {
+	.name = "prefs",
+	.args = "NAME [KEY [VALUE]]",
+	.summary = "Show or change a VM's properties",
+	.help = "Without KEY, show every property; with KEY, its value; with VALUE, set it.\n"
+		"Keys: class, label, template, memory (MiB), vcpus, tags (comma-separated),\n"
+		"default_dispvm, autostart (true/false); state is read-only. Memory and vcpus\n"
+		"take effect at the next start.\n",
+	.run = run_prefs,
+};

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * gui-agent's private header. The agent runs inside the VM as an ordinary X client of the VM's
+ * own X server: it redirects the top-level windows into off-screen pixmaps (Composite), watches
+ * them (structure, properties, XDamage, XFixes cursor) and reports them to guid; input guid
+ * sends back is injected with XTEST. The host is trusted by the VM; still, nothing guid sends
+ * is used without a length check.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <X11/Xlib.h>
+#include <X11/Xresource.h>
+#include <X11/Xutil.h>
+#include <X11/extensions/XShm.h>
+#include <X11/extensions/Xdamage.h>
+
+#include "gui-proto.h"
+#include "msg.h"
+
+#define AGENT_MAX_RECTS 8
+
+struct agent_rect {
+	int x, y, w, h;
+};
+
+struct agent_window {
+	Window id;
+	struct agent_window *next, *prev;
+	int x, y;     /* outer top-left, root coordinates */
+	int w, h, bw; /* inside size and border width */
+	bool override_redirect;
+	bool mapped;
+	bool supports_delete;
+	Visual *visual;
+	int depth;
+	Pixmap pixmap; /* Composite's backing pixmap while mapped */
+	Damage damage;
+	struct agent_rect dirty[AGENT_MAX_RECTS];
+	int ndirty;
+	unsigned credits; /* damage messages guid may still receive unacknowledged */
+	uint32_t seq;
+};
+
+struct agent {
+	Display *dpy;
+	int screen;
+	Window root;
+	int chan;
+	struct msg_reader reader;
+	int damage_event, damage_error, fixes_event, fixes_error;
+	XContext ctx; /* Window -> struct agent_window */
+	struct agent_window *windows;
+	Window focus;
+	bool use_shm;
+	XShmSegmentInfo shm;
+	uint32_t host_w, host_h;
+	struct {
+		Atom net_wm_name, utf8_string, wm_protocols, wm_delete, net_state, state_fullscreen,
+			wm_state_hidden;
+	} atom;
+};
+
+/* agent-send.c: blocking writes; the host always reads (guid never blocks). */
+int agent_send(struct agent *a, uint32_t type, uint32_t id, const void *payload, size_t len);
+int agent_send32(struct agent *a, uint32_t type, uint32_t id, const void *payload, size_t len);
+int agent_send_damage(struct agent *a, uint32_t id, const struct gui_damage *d, const void *pixels);
+
+/* agent-windows.c */
+int agent_windows_init(struct agent *a);
+void agent_windows_finish(struct agent *a);
+int agent_windows_handle(struct agent *a, XEvent *ev);
+struct agent_window *agent_window_get(struct agent *a, Window id);
+
+/* agent-damage.c */
+int agent_damage_init(struct agent *a);
+void agent_damage_start(struct agent *a, struct agent_window *w);
+void agent_damage_stop(struct agent *a, struct agent_window *w);
+void agent_damage_add(struct agent_window *w, struct agent_rect r);
+void agent_damage_all(struct agent_window *w);
+void agent_damage_event(struct agent *a, XEvent *ev);
+int agent_damage_flush(struct agent *a);
+
+/* agent-input.c: messages from guid. */
+int agent_input_handle(struct agent *a, const struct msg *m);
+
+/* agent-cursor.c */
+int agent_cursor_init(struct agent *a);
+bool agent_cursor_is_event(struct agent *a, const XEvent *ev);
+int agent_cursor_event(struct agent *a, XEvent *ev);
+
+/* agent-meta.c: title, class, hints, flags; all at map time, or the one a property changed. */
+int agent_meta_send(struct agent *a, struct agent_window *w);
+int agent_meta_property(struct agent *a, struct agent_window *w, Atom atom);

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The GUI protocol between a VM's gui-agent and the host's guid (docs/gui-protocol.md).
+ *
+ * Framing is common/msg.h: a 12-byte header { le32 type; le32 id; le32 len; } where id is the
+ * VM's window id (0 for the connection), then len bytes of payload. Every type has a fixed
+ * payload size except GUI_MSG_TITLE (1..GUI_TITLE_MAX bytes of UTF-8) and GUI_MSG_DAMAGE (a
+ * struct gui_damage followed by exactly w*h*4 bytes of pixels). All integers little-endian;
+ * pixels are 32-bit 0x00RRGGBB in little-endian order (B, G, R, X bytes), rows top to bottom,
+ * no padding.
+ *
+ * Version history:
+ *   1.0  first version: handshake, window life cycle and metadata, inline damage pixels with
+ *        per-window acks, input, close, expose.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#define GUI_PROTO_MAJOR 1
+#define GUI_PROTO_MINOR 0
+#define GUI_PROTO_VERSION ((uint32_t)GUI_PROTO_MAJOR << 16 | GUI_PROTO_MINOR)
+
+/* Limits a VM can never exceed (protocol violations, the VM's guid exits). */
+#define GUI_MAX_WIDTH 16384
+#define GUI_MAX_HEIGHT 6144
+#define GUI_COORD_MAX 32767 /* X11 coordinates are INT16 on the host */
+#define GUI_TITLE_MAX 512   /* bytes of UTF-8; the agent truncates longer titles with "…" */
+#define GUI_CLASS_MAX 64
+#define GUI_MAX_WINDOWS 1000
+/* One damage message carries at most this many pixel bytes (a full 1920x1080 frame fits);
+ * larger rectangles are sent as strips. */
+#define GUI_DAMAGE_MAX_BYTES (8u << 20)
+/* Unacknowledged damage messages per window the agent may have in flight. */
+#define GUI_WINDOW_CREDITS 4
+
+enum gui_msg_type {
+	/* handshake */
+	GUI_MSG_VERSION = 1, /* agent -> daemon: struct gui_version */
+	GUI_MSG_HELLO = 2,   /* daemon -> agent: struct gui_hello */
+
+	/* agent -> daemon, id = VM window */
+	GUI_MSG_CREATE = 16,  /* struct gui_create */
+	GUI_MSG_DESTROY = 17, /* empty */
+	GUI_MSG_MAP = 18,     /* struct gui_map */
+	GUI_MSG_UNMAP = 19,   /* empty */
+	GUI_MSG_CONFIGURE =
+		20,	     /* struct gui_configure (also daemon -> agent: a host move/resize) */
+	GUI_MSG_TITLE = 21,  /* UTF-8, 1..GUI_TITLE_MAX bytes, no NUL needed */
+	GUI_MSG_CLASS = 22,  /* struct gui_class */
+	GUI_MSG_HINTS = 23,  /* struct gui_hints */
+	GUI_MSG_FLAGS = 24,  /* struct gui_flags */
+	GUI_MSG_CURSOR = 25, /* struct gui_cursor; id 0 = the VM's pointer as a whole */
+	GUI_MSG_DAMAGE = 26, /* struct gui_damage + w*h*4 pixel bytes */
+
+	/* daemon -> agent, id = VM window */
+	GUI_MSG_ACK = 48,      /* struct gui_ack: a damage message was painted */
+	GUI_MSG_KEY = 49,      /* struct gui_key */
+	GUI_MSG_BUTTON = 50,   /* struct gui_button */
+	GUI_MSG_MOTION = 51,   /* struct gui_motion */
+	GUI_MSG_CROSSING = 52, /* struct gui_crossing */
+	GUI_MSG_FOCUS = 53,    /* struct gui_focus */
+	GUI_MSG_KEYMAP = 54,   /* struct gui_keymap */
+	GUI_MSG_CLOSE = 55,    /* empty: the user asked to close the window */
+	GUI_MSG_EXPOSE = 56,   /* struct gui_rect: please resend these pixels */
+};
+
+struct gui_version {
+	uint32_t version; /* major << 16 | minor */
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_version) == 4, "wire size");
+
+struct gui_hello {
+	uint32_t version; /* agreed: same major, lower minor */
+	uint32_t screen_w;
+	uint32_t screen_h;
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_hello) == 12, "wire size");
+
+struct gui_rect {
+	int32_t x, y;
+	uint32_t w, h;
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_rect) == 16, "wire size");
+
+struct gui_create {
+	struct gui_rect r; /* root coordinates of the content, without borders */
+	uint32_t override_redirect;
+	uint32_t parent; /* 0: a top-level window */
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_create) == 24, "wire size");
+
+struct gui_map {
+	uint32_t transient_for; /* VM window id or 0 */
+	uint32_t override_redirect;
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_map) == 8, "wire size");
+
+struct gui_configure {
+	struct gui_rect r;
+	uint32_t override_redirect;
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_configure) == 20, "wire size");
+
+struct gui_class {
+	char res_class[GUI_CLASS_MAX]; /* NUL-padded; printable ASCII only */
+	char res_name[GUI_CLASS_MAX];
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_class) == 128, "wire size");
+
+enum gui_hint_flags {
+	GUI_HINT_MIN = 1 << 0,
+	GUI_HINT_MAX = 1 << 1,
+	GUI_HINT_INC = 1 << 2,
+	GUI_HINT_BASE = 1 << 3,
+	GUI_HINT_ALL = 0xf,
+};
+
+struct gui_hints {
+	uint32_t flags;
+	uint32_t min_w, min_h, max_w, max_h, inc_w, inc_h, base_w, base_h;
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_hints) == 36, "wire size");
+
+enum gui_window_flags {
+	GUI_FLAG_FULLSCREEN = 1 << 0,
+	GUI_FLAG_URGENT = 1 << 1,
+	GUI_FLAG_MINIMISE = 1 << 2,
+	GUI_FLAG_ALL = 0x7,
+};
+
+struct gui_flags {
+	uint32_t set;
+	uint32_t unset;
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_flags) == 8, "wire size");
+
+/* A shape of the X cursor font (an even number below 154), or GUI_CURSOR_DEFAULT. */
+#define GUI_CURSOR_DEFAULT 0xffffffffu
+#define GUI_CURSOR_FONT_GLYPHS 154
+
+struct gui_cursor {
+	uint32_t shape;
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_cursor) == 4, "wire size");
+
+struct gui_damage {
+	uint32_t x, y, w, h; /* inside the window: x + w <= window w, y + h <= window h */
+	uint32_t seq;	     /* echoed by GUI_MSG_ACK */
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_damage) == 20, "wire size");
+
+#define GUI_MAX_PAYLOAD (sizeof(struct gui_damage) + GUI_DAMAGE_MAX_BYTES)
+
+struct gui_ack {
+	uint32_t seq;
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_ack) == 4, "wire size");
+
+enum gui_press { GUI_RELEASE = 0, GUI_PRESS = 1 };
+
+struct gui_key {
+	uint32_t press;
+	uint32_t keycode;
+	uint32_t state;
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_key) == 12, "wire size");
+
+struct gui_button {
+	uint32_t press;
+	uint32_t button;
+	int32_t x, y; /* window coordinates */
+	uint32_t state;
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_button) == 20, "wire size");
+
+struct gui_motion {
+	int32_t x, y;
+	uint32_t state;
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_motion) == 12, "wire size");
+
+struct gui_crossing {
+	uint32_t enter; /* 1 enter, 0 leave */
+	int32_t x, y;
+	uint32_t state;
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_crossing) == 16, "wire size");
+
+struct gui_focus {
+	uint32_t in; /* 1 focus in, 0 focus out */
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_focus) == 4, "wire size");
+
+struct gui_keymap {
+	uint8_t keys[32]; /* XQueryKeymap bit vector of keys held down on the host */
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_keymap) == 32, "wire size");

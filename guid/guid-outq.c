@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * guid's output toward the VM: messages are queued and written without blocking, so a VM that
+ * stops reading can never stall guid (and through it the host X server's event queue). A queue
+ * over GUID_OUTQ_MAX means the VM stopped reading: a protocol violation, guid exits.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "guid.h"
+#include "log.h"
+
+static int outq_reserve(struct guid_outq *q, size_t more)
+{
+	if (q->len + more > GUID_OUTQ_MAX)
+		return -ENOBUFS;
+	if (q->len + more <= q->cap)
+		return 0;
+	size_t cap = MAX(q->cap * 2, MAX(q->len + more, (size_t)4096));
+	uint8_t *p = realloc(q->buf, cap);
+	if (!p)
+		return -ENOMEM;
+	q->buf = p;
+	q->cap = cap;
+	return 0;
+}
+
+int guid_send(struct guid *g, uint32_t type, uint32_t id, const void *payload, size_t len)
+{
+	struct msg_header h;
+	int r = outq_reserve(&g->outq, sizeof(h) + len);
+
+	if (r == -ENOBUFS)
+		return log_error_errno(r, "VM stopped reading (over %u bytes queued for it)",
+				       GUID_OUTQ_MAX);
+	if (r < 0)
+		return log_oom();
+	msg_header_encode(&h, type, id, (uint32_t)len);
+	memcpy(g->outq.buf + g->outq.len, &h, sizeof(h));
+	if (len)
+		memcpy(g->outq.buf + g->outq.len + sizeof(h), payload, len);
+	g->outq.len += sizeof(h) + len;
+	return 0;
+}
+
+bool guid_outq_pending(const struct guid *g)
+{
+	return g->outq.len > 0;
+}
+
+int guid_outq_flush(struct guid *g)
+{
+	struct guid_outq *q = &g->outq;
+
+	while (q->len > 0) {
+		ssize_t k = write(g->chan, q->buf, q->len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && errno == EAGAIN)
+			return 0;
+		if (k < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+			/* The VM hung up; the read side reports how (EOF, truncation). */
+			q->len = 0;
+			return 0;
+		}
+		if (k < 0)
+			return log_error_errno(errno, "Writing to the VM: %m");
+		memmove(q->buf, q->buf + k, q->len - (size_t)k);
+		q->len -= (size_t)k;
+	}
+	return 0;
+}
+
+int guid_send32(struct guid *g, uint32_t type, uint32_t id, const void *payload, size_t len)
+{
+	uint32_t words[16];
+
+	if (len > sizeof(words) || len % 4)
+		return -EINVAL;
+	memcpy(words, payload, len);
+	for (size_t i = 0; i < len / 4; i++)
+		words[i] = htole32(words[i]);
+	return guid_send(g, type, id, words, len);
+}

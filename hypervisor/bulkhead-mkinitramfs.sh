@@ -1,0 +1,64 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bulkhead-mkinitramfs: the guest initramfs for one kernel version: Bulkhead's static guest
+# init as /init, and the kernel modules a `host`-template VM needs, numbered in load order
+# (the init loads /modules/*.ko in file-name order). Uncompressed: under TCG the guest would
+# spend longer decompressing than QEMU spends copying.
+#
+#   bulkhead-mkinitramfs --init FILE --kernel-version VERSION --output FILE [--modules-dir DIR]
+set -eu
+
+# Load order measured in PLATFORM.md, then the private volume (ext4 on virtio-blk) and the
+# ACPI power button (libvirt's Shutdown); virtio_balloon for free page reporting.
+MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
+virtio_console virtio_balloon netfs fscache 9pnet 9pnet_virtio 9p overlay crc16 mbcache jbd2 crc32c_generic
+ext4 virtio_blk button evdev"
+
+die() { echo "bulkhead-mkinitramfs: $*" >&2; exit 1; }
+
+init= kver= output= moddir=/lib/modules
+while [ $# -gt 0 ]; do
+	case $1 in
+	--init) init=$2; shift 2 ;;
+	--kernel-version) kver=$2; shift 2 ;;
+	--output) output=$2; shift 2 ;;
+	--modules-dir) moddir=$2; shift 2 ;;
+	*) die "unknown argument '$1'" ;;
+	esac
+done
+[ -n "$init" ] && [ -n "$kver" ] && [ -n "$output" ] || die "usage: --init FILE --kernel-version V --output FILE"
+[ -x "$init" ] || die "guest init '$init' is not an executable"
+kdir=$moddir/$kver
+[ -r "$kdir/modules.dep" ] || die "no modules for kernel $kver in $kdir"
+
+work=$(mktemp -d "${output%/*}/.initramfs.XXXXXX")
+trap 'rm -rf "$work" "$work.cpio"' EXIT
+mkdir -p "$work/modules" "$work/dev" "$work/proc" "$work/sys"
+cp "$init" "$work/init"
+chmod 0755 "$work/init"
+
+# One module: its path from modules.dep (or built in: nothing to do), decompressed if needed.
+add_module() { # add_module NAME INDEX
+	rel=$(grep -E "(^|/)$1\.ko(\.[a-z]+)?:" "$kdir/modules.dep" | head -n1 | cut -d: -f1) || true
+	if [ -z "$rel" ]; then
+		grep -qE "(^|/)$1\.ko\$" "$kdir/modules.builtin" 2>/dev/null && return 0
+		die "module $1 not found for kernel $kver"
+	fi
+	dst=$work/modules/$(printf '%02d' "$2")-$1.ko
+	case $rel in
+	*.ko) cp "$kdir/$rel" "$dst" ;;
+	*.ko.xz) xz -dc "$kdir/$rel" >"$dst" ;;
+	*.ko.zst) zstd -qdc "$kdir/$rel" >"$dst" ;;
+	*.ko.gz) gzip -dc "$kdir/$rel" >"$dst" ;;
+	*) die "unknown module format: $rel" ;;
+	esac
+}
+
+i=0
+for m in $MODULES; do
+	i=$((i + 1))
+	add_module "$m" "$i"
+done
+
+(cd "$work" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$work.cpio"
+mv -f "$work.cpio" "$output"

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain-xml.h"
+#include "macro.h"
+#include "strutil.h"
+
+/* Paths come from the host's configuration, not from a VM, but may still hold '&' or '<'. */
+static void put_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '\'':
+			fputs("&apos;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			fputc(*s, f);
+		}
+	}
+}
+
+static void put_elem(FILE *f, const char *indent, const char *pfx, const char *name,
+		     const char *value)
+{
+	fprintf(f, "%s<%s%s>", indent, pfx, name);
+	put_escaped(f, value);
+	fprintf(f, "</%s%s>\n", pfx, name);
+}
+
+/* pfx "bulkhead:" inside a domain; "" for virDomainSetMetadata, which takes the element
+ * without a namespace and puts it in the one it is given. */
+static void put_metadata(FILE *f, const struct vm_props *p, const char *in, const char *pfx)
+{
+	char num[16];
+	_cleanup_free_ char *in2 = str_new_printf("%s  ", in);
+	_cleanup_free_ char *in3 = str_new_printf("%s    ", in);
+
+	if (pfx[0])
+		fprintf(f, "%s<%svm xmlns:" BULKHEAD_XML_PREFIX "='%s'>\n", in, pfx,
+			BULKHEAD_XML_NS);
+	else
+		fprintf(f, "%s<vm>\n", in);
+	put_elem(f, in2, pfx, "class", vm_class_to_string(p->klass));
+	put_elem(f, in2, pfx, "label", p->label);
+	put_elem(f, in2, pfx, "template", p->template_name);
+	snprintf(num, sizeof(num), "%" PRIu32, p->memory_mib);
+	put_elem(f, in2, pfx, "memory", num);
+	snprintf(num, sizeof(num), "%" PRIu32, p->vcpus);
+	put_elem(f, in2, pfx, "vcpus", num);
+	fprintf(f, "%s<%stags>\n", in2, pfx);
+	for (size_t i = 0; i < p->n_tags; i++)
+		put_elem(f, in3, pfx, "tag", p->tags[i]);
+	fprintf(f, "%s</%stags>\n", in2, pfx);
+	put_elem(f, in2, pfx, "default_dispvm", p->default_dispvm);
+	put_elem(f, in2, pfx, "autostart", p->autostart ? "true" : "false");
+	fprintf(f, "%s</%svm>\n", in, pfx);
+}
+
+/* A FILE* on a growing buffer; the finish step hands the buffer over. */
+static int finish_memstream(FILE **f, char **buf, char **ret)
+{
+	int r = ferror(*f) ? -ENOMEM : 0;
+
+	if (fclose(TAKE_PTR(*f)) != 0)
+		r = -ENOMEM;
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(*buf);
+	return 0;
+}
+
+int vm_metadata_xml(const struct vm_props *p, char **ret)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	_cleanup_(fclosep) FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return -ENOMEM;
+	put_metadata(f, p, "", "");
+	return finish_memstream(&f, &buf, ret);
+}
+
+static void put_share(FILE *f, const char *source, const char *tag)
+{
+	fputs("    <filesystem type='mount' accessmode='passthrough'>\n"
+	      "      <source dir='",
+	      f);
+	put_escaped(f, source);
+	fprintf(f,
+		"'/>\n"
+		"      <target dir='%s'/>\n"
+		"      <readonly/>\n"
+		"    </filesystem>\n",
+		tag);
+}
+
+static void put_channel(FILE *f, const char *path, const char *port)
+{
+	fputs("    <channel type='unix'>\n"
+	      "      <source mode='bind' path='",
+	      f);
+	put_escaped(f, path);
+	fprintf(f,
+		"'/>\n"
+		"      <target type='virtio' name='%s'/>\n"
+		"    </channel>\n",
+		port);
+}
+
+static void put_disk(FILE *f, const char *volume)
+{
+	fputs("    <disk type='file' device='disk'>\n"
+	      "      <driver name='qemu' type='qcow2' discard='unmap'/>\n"
+	      "      <source file='",
+	      f);
+	put_escaped(f, volume);
+	fputs("'/>\n"
+	      "      <target dev='vda' bus='virtio'/>\n"
+	      "    </disk>\n",
+	      f);
+}
+
+static void put_serial(FILE *f, const char *log)
+{
+	fputs("    <serial type='file'>\n"
+	      "      <source path='",
+	      f);
+	put_escaped(f, log);
+	fputs("' append='on'/>\n"
+	      "      <target port='0'/>\n"
+	      "    </serial>\n",
+	      f);
+}
+
+/* What the guest init reads from /proc/cmdline. quiet + loglevel keep the TCG console cheap;
+ * mitigations=off because the guest's isolation is the VM boundary, not in-guest barriers. */
+static void put_cmdline(FILE *f, const struct vm_props *p, const struct vm_host_config *h)
+{
+	fprintf(f,
+		"    <cmdline>console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off "
+		"rdinit=/init bulkhead.name=%s",
+		p->name);
+	if (h->guest_agent[0]) {
+		fputs(" bulkhead.qrexec_agent=", f);
+		put_escaped(f, h->guest_agent);
+	}
+	if (h->gui_agent[0]) {
+		fputs(" bulkhead.gui_agent=", f);
+		put_escaped(f, h->gui_agent);
+	}
+	fputs("</cmdline>\n", f);
+}
+
+static void put_os(FILE *f, const struct vm_props *p, const struct vm_host_config *h)
+{
+	fprintf(f,
+		"  <os>\n"
+		"    <type arch='x86_64' machine='%s'>hvm</type>\n"
+		"    <kernel>",
+		h->machine);
+	put_escaped(f, h->kernel);
+	fputs("</kernel>\n    <initrd>", f);
+	put_escaped(f, h->initrd);
+	fputs("</initrd>\n", f);
+	put_cmdline(f, p, h);
+	fputs("  </os>\n", f);
+}
+
+static void put_head(FILE *f, const struct vm_props *p, const struct vm_host_config *h)
+{
+	fprintf(f, "<domain type='%s'>\n  <name>%s</name>\n", h->domain_type, p->name);
+	if (h->uuid)
+		fprintf(f, "  <uuid>%s</uuid>\n", h->uuid);
+	fputs("  <metadata>\n", f);
+	put_metadata(f, p, "    ", BULKHEAD_XML_PREFIX ":");
+	fprintf(f,
+		"  </metadata>\n"
+		"  <memory unit='MiB'>%" PRIu32 "</memory>\n"
+		"  <vcpu>%" PRIu32 "</vcpu>\n",
+		p->memory_mib, p->vcpus);
+	put_os(f, p, h);
+	/* host-passthrough only where KVM runs the guest; TCG emulates its default model. */
+	if (streq(h->domain_type, "kvm"))
+		fputs("  <cpu mode='host-passthrough'/>\n", f);
+	fputs("  <features>\n    <acpi/>\n  </features>\n"
+	      "  <clock offset='utc'/>\n"
+	      "  <on_poweroff>destroy</on_poweroff>\n"
+	      "  <on_reboot>destroy</on_reboot>\n"
+	      "  <on_crash>destroy</on_crash>\n",
+	      f);
+}
+
+/* No network, no display, no USB: every device is attack surface and boot time. */
+static void put_devices(FILE *f, const struct vm_host_config *h)
+{
+	fputs("  <devices>\n    <emulator>", f);
+	put_escaped(f, h->emulator);
+	fputs("</emulator>\n", f);
+	put_disk(f, h->home_volume);
+	put_share(f, h->usr_dir, "hostusr");
+	put_share(f, h->guest_dir, "bulkhead");
+	fputs("    <controller type='usb' model='none'/>\n"
+	      "    <controller type='virtio-serial' index='0'/>\n",
+	      f);
+	put_channel(f, h->qrexec_socket, "org.bulkhead.qrexec.0");
+	put_channel(f, h->gui_socket, "org.bulkhead.gui.0");
+	put_serial(f, h->console_log);
+	/* Free page reporting hands the pages the guest frees (its boot's scratch memory, the
+	 * unpacked initramfs) back to the host: most of an idle VM's footprint otherwise. */
+	fputs("    <memballoon model='virtio' freePageReporting='on'/>\n"
+	      "  </devices>\n",
+	      f);
+}
+
+int vm_domain_xml(const struct vm_props *p, const struct vm_host_config *h, char **ret)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	_cleanup_(fclosep) FILE *f = NULL;
+
+	if (!vm_name_is_valid(p->name) || !vm_class_to_string(p->klass) ||
+	    (h->uuid && strspn(h->uuid, "0123456789abcdef-") != strlen(h->uuid)))
+		return -EINVAL;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -ENOMEM;
+	put_head(f, p, h);
+	put_devices(f, h);
+	fputs("</domain>\n", f);
+	return finish_memstream(&f, &buf, ret);
+}

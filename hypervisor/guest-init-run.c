@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The guest init's processes: start the agents, reap, restart, and power off on request. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/input.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <sys/mount.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guest-init.h"
+
+#define MAX_RESTARTS 5
+#define MAX_INPUTS 8
+
+static const char *const service_env[] = {
+	"PATH=" INIT_GUEST_DIR "/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+	"HOME=/root",
+	"LANG=C.UTF-8",
+	"BULKHEAD_RUNTIME_DIR=/run/bulkhead",
+	"XDG_DATA_DIRS=/etc/bulkhead/xdg-data:/usr/local/share:/usr/share",
+	"BROWSER=vm-open-url",
+	NULL,
+};
+
+/* The VM's user session: its X display and runtime dir (Xvfb, gui-agent, what they start). */
+static const char *const user_env[] = {
+	"PATH=" INIT_GUEST_DIR "/bin:/usr/local/bin:/usr/bin:/bin",
+	"HOME=/home/user",
+	"USER=user",
+	"LOGNAME=user",
+	"LANG=C.UTF-8",
+	"DISPLAY=:0",
+	"XDG_RUNTIME_DIR=/run/user/1000",
+	"BULKHEAD_RUNTIME_DIR=/run/bulkhead",
+	"XDG_DATA_DIRS=/etc/bulkhead/xdg-data:/usr/local/share:/usr/share",
+	"BROWSER=vm-open-url",
+	NULL,
+};
+
+static void child_exec(struct init_service *s)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	setsid();
+	/* Waiting here, in the child, keeps init free to reap while Xvfb comes up. */
+	if (s->wait_for && !init_wait_path(s->wait_for, 60000))
+		init_log("%s: %s did not appear", s->what, s->wait_for);
+	if (s->as_user && (setgroups(0, NULL) < 0 || setgid(INIT_USER_UID) < 0 ||
+			   setuid(INIT_USER_UID) < 0 || chdir("/home/user") < 0))
+		_exit(126);
+	execve(s->argv[0], s->argv, (char *const *)(s->as_user ? user_env : service_env));
+	init_log("exec %s: %s", s->argv[0], strerror(errno));
+	_exit(127);
+}
+
+static void spawn(struct init_service *s)
+{
+	s->pid = fork();
+	if (s->pid == 0)
+		child_exec(s);
+	if (s->pid < 0)
+		init_log("fork for %s: %s", s->what, strerror(errno));
+	else
+		init_log("started %s (pid %d)", s->what, (int)s->pid);
+}
+
+/* argv from a NULL-terminated list of words; the first is the program. */
+static struct init_service *add_service(struct init_config *cfg, const char *what,
+					const char *const *words)
+{
+	struct init_service *s = &cfg->svc[cfg->n_svc++];
+	int n = 0;
+
+	s->what = what;
+	for (; n < INIT_ARGS_MAX && words[n]; n++) {
+		snprintf(s->argv_buf[n], INIT_PATH_MAX, "%s", words[n]);
+		s->argv[n] = s->argv_buf[n];
+	}
+	s->argv[n] = NULL;
+	return s;
+}
+
+static bool guest_program(const char *rel, char *path, size_t size)
+{
+	if (!rel[0] || strstr(rel, ".."))
+		return false;
+	snprintf(path, size, INIT_GUEST_DIR "/%s", rel);
+	return access(path, X_OK) == 0;
+}
+
+/* The VM's own display and the agent that mirrors it to the host's guid. */
+static void start_gui(struct init_config *cfg)
+{
+	char agent[INIT_PATH_MAX];
+	struct init_service *s;
+
+	if (!guest_program(cfg->gui_agent, agent, sizeof(agent)))
+		return;
+	s = add_service(cfg, "Xvfb",
+			(const char *const[]){ "/usr/bin/Xvfb", ":0", "-nolisten", "tcp", "-screen",
+					       "0", "1920x1080x24", NULL });
+	s->as_user = true;
+	spawn(s);
+	s = add_service(cfg, "gui-agent",
+			(const char *const[]){ agent, "--channel", INIT_GUI_PORT, "--display", ":0",
+					       NULL });
+	s->as_user = true;
+	s->wait_for = "/tmp/.X11-unix/X0";
+	spawn(s);
+}
+
+void init_start_services(struct init_config *cfg)
+{
+	char agent[INIT_PATH_MAX];
+	struct init_service *s;
+
+	/* The agents' runtime dirs: root's for qrexec-agent (its socket for guest programs is
+	 * made accessible by the agent itself), the user's for X and the session. */
+	init_mkdir_p("/run/bulkhead", 0755);
+	init_mkdir_p("/run/user/1000", 0700);
+	if (chown("/run/user/1000", INIT_USER_UID, INIT_USER_UID) < 0)
+		init_log("chown /run/user/1000 failed");
+
+	if (guest_program(cfg->qrexec_agent, agent, sizeof(agent))) {
+		s = add_service(
+			cfg, "qrexec-agent",
+			(const char *const[]){ agent, "--channel", INIT_QREXEC_PORT, NULL });
+		spawn(s);
+	} else {
+		init_log("no qrexec-agent in the guest share");
+		cfg->qrexec_agent[0] = '\0';
+	}
+	start_gui(cfg);
+}
+
+/* Without an agent, the host still learns the guest came up: one line on the qrexec port. */
+void init_announce_ready(const struct init_config *cfg)
+{
+	char line[128];
+	int fd;
+
+	if (cfg->qrexec_agent[0])
+		return;
+	/* The write blocks until the host end connects: a child waits for that, init does not. */
+	if (fork() != 0)
+		return;
+	fd = open(INIT_QREXEC_PORT, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		init_log("open %s: %s", INIT_QREXEC_PORT, strerror(errno));
+		_exit(1);
+	}
+	snprintf(line, sizeof(line), "bulkhead-init ready %s\n", cfg->name);
+	if (write(fd, line, strlen(line)) < 0)
+		init_log("write %s: %s", INIT_QREXEC_PORT, strerror(errno));
+	_exit(0);
+}
+
+static void reap(struct init_config *cfg)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (int i = 0; i < cfg->n_svc; i++) {
+			struct init_service *s = &cfg->svc[i];
+			if (s->pid != pid)
+				continue;
+			init_log("%s exited (status %d)", s->what, status);
+			s->pid = 0;
+			if (s->restarts++ < MAX_RESTARTS) {
+				sleep(1);
+				spawn(s);
+			}
+		}
+	}
+}
+
+static _Noreturn void power_off(void)
+{
+	struct timespec tick = { .tv_nsec = 50 * 1000 * 1000 };
+
+	init_log("powering off");
+	kill(-1, SIGTERM);
+	for (int i = 0; i < 40 && waitpid(-1, NULL, WNOHANG) >= 0; i++)
+		nanosleep(&tick, NULL);
+	kill(-1, SIGKILL);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	sync();
+	if (umount2("/home/user", 0) < 0 && errno != EINVAL)
+		umount2("/home/user", MNT_DETACH);
+	sync();
+	reboot(RB_POWER_OFF);
+	init_fail("reboot(RB_POWER_OFF)");
+}
+
+static bool is_power_button(const char *ev)
+{
+	char path[INIT_PATH_MAX], name[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/input/%s/device/name", ev);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(name, sizeof(name), f))
+		name[0] = '\0';
+	fclose(f);
+	return strncmp(name, "Power Button", 12) == 0;
+}
+
+/* ACPI power button (what libvirt's Shutdown presses) -> evdev: open every such device. */
+static int open_power_buttons(struct pollfd *pfd, int max)
+{
+	DIR *d = opendir("/sys/class/input");
+	struct dirent *e;
+	char path[INIT_PATH_MAX];
+	int n = 0;
+
+	while (d && (e = readdir(d)) && n < max) {
+		if (strncmp(e->d_name, "event", 5) != 0 || !is_power_button(e->d_name))
+			continue;
+		snprintf(path, sizeof(path), "/dev/input/%s", e->d_name);
+		pfd[n].fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		pfd[n].events = POLLIN;
+		n += pfd[n].fd >= 0;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static bool power_pressed(int fd)
+{
+	struct input_event ev[16];
+	ssize_t n = read(fd, ev, sizeof(ev));
+
+	for (ssize_t i = 0; n > 0 && i < n / (ssize_t)sizeof(ev[0]); i++)
+		if (ev[i].type == EV_KEY && ev[i].code == KEY_POWER && ev[i].value == 1)
+			return true;
+	return false;
+}
+
+static int setup_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGPWR);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	/* Ctrl-Alt-Del becomes SIGINT to init instead of an immediate reboot. */
+	reboot(RB_DISABLE_CAD);
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+static bool handle_signals(int sfd, struct init_config *cfg)
+{
+	struct signalfd_siginfo si;
+	bool stop = false;
+
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			continue;
+		init_log("signal %u: shutting down", si.ssi_signo);
+		stop = true;
+	}
+	reap(cfg);
+	return stop;
+}
+
+int init_supervise(struct init_config *cfg)
+{
+	struct pollfd pfd[1 + MAX_INPUTS];
+	int n;
+
+	pfd[0].fd = setup_signals();
+	pfd[0].events = POLLIN;
+	n = 1 + open_power_buttons(pfd + 1, MAX_INPUTS);
+	reap(cfg);
+	for (;;) {
+		if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
+			init_fail("poll");
+		if ((pfd[0].revents & POLLIN) && handle_signals(pfd[0].fd, cfg))
+			power_off();
+		for (int i = 1; i < n; i++)
+			if ((pfd[i].revents & POLLIN) && power_pressed(pfd[i].fd)) {
+				init_log("power button pressed");
+				power_off();
+			}
+	}
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The guest init's parts, one file per stage (guest-init-*.c). */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define INIT_NEWROOT "/newroot"
+#define INIT_GUEST_DIR "/opt/bulkhead"
+#define INIT_PORT_DIR "/dev/virtio-ports"
+#define INIT_QREXEC_PORT INIT_PORT_DIR "/org.bulkhead.qrexec.0"
+#define INIT_GUI_PORT INIT_PORT_DIR "/org.bulkhead.gui.0"
+#define INIT_USER_UID 1000
+#define INIT_PATH_MAX 512
+
+#define INIT_ARGS_MAX 8
+
+struct init_service {
+	const char *what;
+	char argv_buf[INIT_ARGS_MAX][INIT_PATH_MAX];
+	char *argv[INIT_ARGS_MAX + 1];
+	const char *wait_for; /* a path that must exist before exec (the X socket) */
+	pid_t pid;
+	int restarts;
+	bool as_user;
+};
+
+struct init_config {
+	char name[64];		/* bulkhead.name= */
+	char qrexec_agent[256]; /* bulkhead.qrexec_agent=, relative to INIT_GUEST_DIR */
+	char gui_agent[256];	/* bulkhead.gui_agent= */
+	bool have_home;
+	struct init_service svc[3]; /* qrexec-agent, Xvfb, gui-agent */
+	int n_svc;
+};
+
+/* guest-init-util.c */
+void init_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void init_fail(const char *what);
+double init_uptime(void);
+int init_write_file(const char *path, const char *content, mode_t mode);
+int init_mkdir_p(const char *path, mode_t mode);
+void init_symlink(const char *target, const char *path);
+bool init_wait_path(const char *path, int timeout_ms);
+
+/* guest-init-mount.c */
+void init_early_mounts(void);
+void init_read_cmdline(struct init_config *cfg);
+void init_load_modules(const char *dir);
+int init_make_root(struct init_config *cfg);
+void init_create_port_links(void);
+
+/* guest-init-etc.c */
+void init_write_etc(const struct init_config *cfg);
+
+/* guest-init-run.c */
+void init_start_services(struct init_config *cfg);
+void init_announce_ready(const struct init_config *cfg);
+int init_supervise(struct init_config *cfg);

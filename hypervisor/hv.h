@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bulkheadd's internal interfaces, one section per file. bulkheadd.c wires them:
+ *   paths.c       runtime/state dirs and each VM's files
+ *   accel.c       KVM only where it really works, else TCG
+ *   host-template.c  the `host` template: kernel, cached initramfs, private volume, domain XML
+ *   spawn.c       running helper programs (qemu-img, mkfs, mkinitramfs) to completion
+ *   libvirt-conn.c   the connection, the event loop, lifecycle events
+ *   manager.c     the operations behind Manager1 (create, start, ...), with their errors
+ *   supervisor.c  each running VM's qrexec-daemon (and later guid): spawn, reap, stop
+ *   dbus-loop.c   libdbus watches and timeouts on libvirt's event loop
+ *   dbus-service.c   org.bulkhead.Manager1
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "macro.h"
+#include "vm-config.h"
+
+#define HV_PATH_MAX 4096
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(virDomainPtr, virDomainFree)
+
+/* paths.c */
+struct hv_paths {
+	char state_dir[HV_PATH_MAX];
+	char runtime_dir[HV_PATH_MAX];
+	char uri[HV_PATH_MAX + 64];
+	bool embedded;
+};
+int hv_paths_init(struct hv_paths *p, const char *state, const char *runtime, const char *uri);
+/* <state>/vms/<name>, <runtime>/vms/<name>: a VM's volume and logs; its channel sockets. */
+int hv_vm_state_dir(const struct hv_paths *p, const char *name, char *buf, size_t size);
+int hv_vm_runtime_dir(const struct hv_paths *p, const char *name, char *buf, size_t size);
+int hv_mkdir_p(const char *path, mode_t mode);
+int hv_rm_rf(const char *path);
+
+/* accel.c */
+bool hv_kvm_usable(void);
+
+/* spawn.c: run argv to completion, stdout/stderr to ours; 0 if it exited 0, else -EIO. */
+int hv_run(const char *const *argv);
+/* A helper program: $env if set, else dir/name. */
+int hv_program_path(const char *env, const char *dir, const char *name, char *buf, size_t size);
+
+/* host-template.c */
+struct hv_host_files {
+	char kernel[HV_PATH_MAX];
+	char initrd[HV_PATH_MAX];
+};
+int hv_host_prepare_boot(const struct hv_paths *p, struct hv_host_files *ret);
+int hv_host_create_volume(const struct hv_paths *p, const char *name);
+/* uuid: the existing domain's when redefining, else NULL. */
+int hv_host_domain_xml(const struct hv_paths *p, const struct hv_host_files *files,
+		       const struct vm_props *props, const char *uuid, char **ret);
+
+/* The daemon's state, shared by the files below. */
+#define HV_MAX_VMS 256
+
+/* The host daemons of one running VM (ARCHITECTURE.md: one process per VM per untrusted
+ * stream). */
+enum hv_daemon_kind {
+	HV_DAEMON_QREXEC, /* qrexec-daemon on the qrexec channel */
+	HV_DAEMON_GUID,	  /* guid on the gui channel, when there is a host display */
+	HV_DAEMON_KINDS,
+};
+
+struct hv_daemon {
+	char vm[VM_NAME_MAX + 1];
+	char label[VM_LABEL_MAX + 1];
+	pid_t pid[HV_DAEMON_KINDS];
+	int restarts;
+	int respawn_timer; /* -1, or a pending restart of a daemon that died */
+	struct bulkheadd *owner;
+	bool vm_running;
+};
+
+struct hv_pending; /* dbus-service.c: Shutdown(wait=true) calls awaiting the power-off */
+
+struct bulkheadd {
+	struct hv_paths paths;
+	virConnectPtr conn;
+	int lifecycle_cb;
+	struct DBusConnection *bus;
+	int dispatch_timer;
+	struct hv_daemon daemons[HV_MAX_VMS];
+	struct hv_pending *pending;
+	bool quit;
+};
+
+/* An operation's failure: -errno plus the message a user sees. The code picks the D-Bus error:
+ * -ENOENT NoSuchVM, -EALREADY AlreadyRunning, -ESRCH NotRunning, -EINVAL InvalidArgument,
+ * -ENOMEM NoMemory, anything else Failed. */
+struct hv_error {
+	int code;
+	char message[512];
+};
+int hv_error_set(struct hv_error *e, int code, const char *fmt, ...) _printf_(3, 4);
+
+/* libvirt-conn.c */
+int hv_libvirt_open(struct bulkheadd *d);
+void hv_libvirt_close(struct bulkheadd *d);
+/* Re-attach to VMs that were running before bulkheadd (re)started; start autostart VMs. */
+void hv_libvirt_adopt_running(struct bulkheadd *d);
+
+/* manager.c: every operation names the VM in its error. */
+int hv_vm_get(struct bulkheadd *d, const char *name, virDomainPtr *dom, struct vm_props *props,
+	      struct hv_error *e);
+const char *hv_vm_state(virDomainPtr dom);
+int hv_vm_create(struct bulkheadd *d, const struct vm_props *props, struct hv_error *e);
+int hv_vm_remove(struct bulkheadd *d, const char *name, struct hv_error *e);
+int hv_vm_start(struct bulkheadd *d, const char *name, struct hv_error *e);
+int hv_vm_shutdown(struct bulkheadd *d, const char *name, struct hv_error *e);
+int hv_vm_kill(struct bulkheadd *d, const char *name, struct hv_error *e);
+int hv_vm_set_property(struct bulkheadd *d, const char *name, const char *key, const char *value,
+		       struct hv_error *e);
+/* Every Bulkhead VM, in libvirt's order; *ret and each domain freed by the caller
+ * (hv_vm_list_free). */
+struct hv_vm_entry {
+	virDomainPtr dom;
+	struct vm_props props;
+};
+int hv_vm_list(struct bulkheadd *d, struct hv_vm_entry **ret, size_t *n);
+void hv_vm_list_free(struct hv_vm_entry *list, size_t n);
+/* POLICY.md's system info: {"domains": {...}}, the host as dom0 (AdminVM). */
+int hv_system_info_json(struct bulkheadd *d, char **ret);
+
+/* supervisor.c */
+void hv_supervisor_vm_started(struct bulkheadd *d, const char *name, const char *label);
+void hv_supervisor_vm_stopped(struct bulkheadd *d, const char *name);
+/* SIGCHLD: reap the daemons that exited; restart those whose VM still runs. */
+void hv_supervisor_reap(struct bulkheadd *d);
+void hv_supervisor_stop_all(struct bulkheadd *d);
+
+/* dbus-loop.c: libdbus on libvirt's event loop. */
+int hv_dbus_attach(struct bulkheadd *d);
+/* dbus-service.c */
+int hv_dbus_serve(struct bulkheadd *d);
+void hv_dbus_state_changed(struct bulkheadd *d, const char *name, const char *state);
+/* A VM stopped: answer the Shutdown(wait=true) calls waiting for it. */
+void hv_dbus_vm_stopped(struct bulkheadd *d, const char *name);

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Each running VM's host-side daemons: qrexec-daemon on the VM's qrexec channel, and guid on
+ * its gui channel when bulkheadd has a display (ARCHITECTURE.md: one process per VM per
+ * untrusted stream). They die with bulkheadd (PR_SET_PDEATHSIG), so a restarted bulkheadd
+ * starts fresh ones for the VMs it finds running.
+ *
+ * Only the daemons' own pids are ever waited for: libvirt runs and waits for children of its
+ * own in this process, and a waitpid(-1) here would steal them.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hv.h"
+#include "log.h"
+#include "strutil.h"
+
+#ifndef BULKHEAD_LIBEXECDIR
+#define BULKHEAD_LIBEXECDIR "/usr/local/libexec/bulkhead"
+#endif
+
+#define MAX_RESTARTS 3
+/* A daemon usually dies because its VM is going away; by the time this has passed, libvirt
+ * has told us so, and only a daemon that died on its own is restarted. */
+#define RESPAWN_DELAY_MS 2000
+
+static const struct daemon_kind {
+	const char *name, *env, *channel;
+} kinds[HV_DAEMON_KINDS] = {
+	[HV_DAEMON_QREXEC] = { "qrexec-daemon", "BULKHEAD_QREXEC_DAEMON", "qrexec.sock" },
+	[HV_DAEMON_GUID] = { "guid", "BULKHEAD_GUID", "gui.sock" },
+};
+
+static struct hv_daemon *find(struct bulkheadd *d, const char *name, bool create)
+{
+	struct hv_daemon *free_slot = NULL;
+
+	for (size_t i = 0; i < HV_MAX_VMS; i++) {
+		if (streq(d->daemons[i].vm, name))
+			return &d->daemons[i];
+		if (!free_slot && !d->daemons[i].vm[0])
+			free_slot = &d->daemons[i];
+	}
+	if (create && free_slot) {
+		*free_slot = (struct hv_daemon){ .respawn_timer = -1, .owner = d };
+		str_copy(free_slot->vm, sizeof(free_slot->vm), name);
+	}
+	return create ? free_slot : NULL;
+}
+
+static bool any_alive(const struct hv_daemon *dm)
+{
+	for (size_t k = 0; k < HV_DAEMON_KINDS; k++)
+		if (dm->pid[k] > 0)
+			return true;
+	return false;
+}
+
+/* The qrexec daemon's control socket is its to remove, but a daemon that was killed cannot. */
+static void remove_control_socket(struct bulkheadd *d, const char *vm)
+{
+	char path[HV_PATH_MAX];
+
+	if (str_printf(path, sizeof(path), "%s/qrexec/%s.sock", d->paths.runtime_dir, vm) >= 0)
+		unlink(path);
+}
+
+static _noreturn_ void exec_daemon(const char *exe, const char *const argv[])
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	execv(exe, (char *const *)argv);
+	log_error_errno(errno, "Cannot run %s: %m", exe);
+	_exit(127);
+}
+
+/* guid only with a host display to draw on; qrexec-daemon always. */
+static bool wanted(enum hv_daemon_kind k, const char *exe)
+{
+	const char *display = getenv("DISPLAY");
+
+	if (k == HV_DAEMON_GUID && (!display || !display[0]))
+		return false;
+	return access(exe, X_OK) == 0;
+}
+
+static void spawn(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_kind k)
+{
+	char exe[HV_PATH_MAX], dir[HV_PATH_MAX], sock[HV_PATH_MAX + 16];
+	const char *const qrexec_argv[] = {
+		exe, "--domain", dm->vm, "--channel", sock, "--runtime-dir", d->paths.runtime_dir,
+		NULL
+	};
+	const char *const guid_argv[] = { exe,	     "--domain",  dm->vm, "--label",
+					  dm->label, "--channel", sock,	  NULL };
+	pid_t pid;
+
+	if (hv_program_path(kinds[k].env, BULKHEAD_LIBEXECDIR, kinds[k].name, exe, sizeof(exe)) <
+		    0 ||
+	    hv_vm_runtime_dir(&d->paths, dm->vm, dir, sizeof(dir)) < 0 ||
+	    str_printf(sock, sizeof(sock), "%s/%s", dir, kinds[k].channel) < 0 || !wanted(k, exe))
+		return;
+	pid = fork();
+	if (pid == 0)
+		exec_daemon(exe, k == HV_DAEMON_QREXEC ? qrexec_argv : guid_argv);
+	if (pid < 0)
+		return (void)log_error_errno(errno, "fork for %s of %s: %m", kinds[k].name, dm->vm);
+	dm->pid[k] = pid;
+	log_info("Started %s for %s (pid %d)", kinds[k].name, dm->vm, (int)pid);
+}
+
+static void spawn_missing(struct bulkheadd *d, struct hv_daemon *dm)
+{
+	for (size_t k = 0; k < HV_DAEMON_KINDS; k++)
+		if (dm->pid[k] <= 0)
+			spawn(d, dm, (enum hv_daemon_kind)k);
+}
+
+void hv_supervisor_vm_started(struct bulkheadd *d, const char *name, const char *label)
+{
+	struct hv_daemon *dm = find(d, name, true);
+
+	if (!dm)
+		return (void)log_error("Too many running VMs to supervise %s", name);
+	str_copy(dm->label, sizeof(dm->label), label);
+	dm->vm_running = true;
+	dm->restarts = 0;
+	spawn_missing(d, dm);
+	if (!dm->pid[HV_DAEMON_QREXEC])
+		log_notice("No qrexec-daemon: VM %s runs without the RPC broker", name);
+}
+
+void hv_supervisor_vm_stopped(struct bulkheadd *d, const char *name)
+{
+	struct hv_daemon *dm = find(d, name, false);
+
+	if (!dm)
+		return;
+	dm->vm_running = false;
+	if (dm->respawn_timer >= 0) {
+		virEventRemoveTimeout(dm->respawn_timer);
+		dm->respawn_timer = -1;
+	}
+	for (size_t k = 0; k < HV_DAEMON_KINDS; k++)
+		if (dm->pid[k] > 0)
+			kill(dm->pid[k], SIGTERM);
+	if (!any_alive(dm)) {
+		remove_control_socket(d, dm->vm);
+		dm->vm[0] = '\0';
+	}
+	hv_supervisor_reap(d);
+}
+
+static void on_respawn(int timer, void *opaque)
+{
+	struct hv_daemon *dm = opaque;
+
+	virEventRemoveTimeout(timer);
+	dm->respawn_timer = -1;
+	if (dm->vm_running)
+		spawn_missing(dm->owner, dm);
+	else if (!any_alive(dm))
+		dm->vm[0] = '\0';
+}
+
+static void reap_one(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_kind k)
+{
+	int status;
+
+	if (dm->pid[k] <= 0 || waitpid(dm->pid[k], &status, WNOHANG) <= 0)
+		return;
+	log_full_errno(dm->vm_running ? LOG_NOTICE : LOG_INFO, 0, "%s of %s exited (status %d)",
+		       kinds[k].name, dm->vm, status);
+	dm->pid[k] = 0;
+	if (!dm->vm_running) {
+		if (k == HV_DAEMON_QREXEC)
+			remove_control_socket(d, dm->vm);
+		if (!any_alive(dm) && dm->respawn_timer < 0)
+			dm->vm[0] = '\0';
+	} else if (dm->restarts++ < MAX_RESTARTS && dm->respawn_timer < 0) {
+		dm->respawn_timer = virEventAddTimeout(RESPAWN_DELAY_MS, on_respawn, dm, NULL);
+	}
+}
+
+void hv_supervisor_reap(struct bulkheadd *d)
+{
+	for (size_t i = 0; i < HV_MAX_VMS; i++)
+		for (size_t k = 0; k < HV_DAEMON_KINDS && d->daemons[i].vm[0]; k++)
+			reap_one(d, &d->daemons[i], (enum hv_daemon_kind)k);
+}
+
+/* bulkheadd exiting: the daemons go with it (the VMs keep running). */
+void hv_supervisor_stop_all(struct bulkheadd *d)
+{
+	for (size_t i = 0; i < HV_MAX_VMS; i++) {
+		struct hv_daemon *dm = &d->daemons[i];
+		for (size_t k = 0; k < HV_DAEMON_KINDS; k++) {
+			if (!dm->vm[0] || dm->pid[k] <= 0)
+				continue;
+			kill(dm->pid[k], SIGTERM);
+			waitpid(dm->pid[k], NULL, 0);
+			dm->pid[k] = 0;
+		}
+	}
+}

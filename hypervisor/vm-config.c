@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strutil.h"
+#include "vm-config.h"
+
+const char *const vm_prop_keys[] = {
+	"class", "label", "template", "memory", "vcpus", "tags", "default_dispvm", "autostart",
+};
+const size_t vm_prop_keys_count = ELEMENTSOF(vm_prop_keys);
+
+static const char *const class_names[] = {
+	[VM_CLASS_APPVM] = "AppVM",
+	[VM_CLASS_TEMPLATEVM] = "TemplateVM",
+	[VM_CLASS_DISPVM] = "DispVM",
+	[VM_CLASS_ADMINVM] = "AdminVM",
+};
+
+/* Qubes' label colours: users know them, and guid draws frames in exactly these. */
+static const char *const label_names[] = {
+	"red", "orange", "yellow", "green", "gray", "blue", "purple", "black",
+};
+
+const char *vm_class_to_string(enum vm_class c)
+{
+	return (size_t)c < ELEMENTSOF(class_names) ? class_names[c] : NULL;
+}
+
+int vm_class_from_string(const char *s, enum vm_class *ret)
+{
+	for (size_t i = 0; i < ELEMENTSOF(class_names); i++)
+		if (streq(s, class_names[i])) {
+			*ret = (enum vm_class)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+bool vm_label_is_valid(const char *s)
+{
+	for (size_t i = 0; i < ELEMENTSOF(label_names); i++)
+		if (streq(s, label_names[i]))
+			return true;
+	return false;
+}
+
+bool vm_tag_is_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > VM_TAG_MAX)
+		return false;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+int vm_props_init(struct vm_props *p, const char *name)
+{
+	*p = (struct vm_props){
+		.klass = VM_CLASS_APPVM,
+		.memory_mib = VM_MEMORY_DEFAULT_MIB,
+		.vcpus = 1,
+	};
+	if (!vm_name_is_valid(name))
+		return -EINVAL;
+	str_copy(p->name, sizeof(p->name), name);
+	str_copy(p->label, sizeof(p->label), "red");
+	str_copy(p->template_name, sizeof(p->template_name), "host");
+	return 0;
+}
+
+static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s[0] || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+static int parse_bool(const char *s, bool *ret)
+{
+	if (streq(s, "true") || streq(s, "yes") || streq(s, "1"))
+		*ret = true;
+	else if (streq(s, "false") || streq(s, "no") || streq(s, "0"))
+		*ret = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int vm_props_add_tag(struct vm_props *p, const char *tag)
+{
+	if (!vm_tag_is_valid(tag))
+		return -EINVAL;
+	if (vm_props_has_tag(p, tag))
+		return 0;
+	if (p->n_tags >= VM_TAGS_MAX)
+		return -E2BIG;
+	str_copy(p->tags[p->n_tags++], VM_TAG_MAX + 1, tag);
+	return 0;
+}
+
+bool vm_props_has_tag(const struct vm_props *p, const char *tag)
+{
+	for (size_t i = 0; i < p->n_tags; i++)
+		if (streq(p->tags[i], tag))
+			return true;
+	return false;
+}
+
+/* "a,b c" -> tags a, b, c; all or nothing, so a bad tag leaves p unchanged. */
+static int set_tags(struct vm_props *p, const char *value)
+{
+	struct vm_props tmp = *p;
+	_cleanup_free_ char *copy = strdup(value);
+	char *save = NULL;
+
+	if (!copy)
+		return -ENOMEM;
+	tmp.n_tags = 0;
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		int r = vm_props_add_tag(&tmp, t);
+		if (r < 0)
+			return r;
+	}
+	*p = tmp;
+	return 0;
+}
+
+static int set_name_field(char *dst, size_t size, const char *value, bool allow_empty)
+{
+	if (!(allow_empty && !value[0]) && !vm_name_is_valid(value))
+		return -EINVAL;
+	return str_copy(dst, size, value);
+}
+
+int vm_props_set(struct vm_props *p, const char *key, const char *value)
+{
+	if (streq(key, "name"))
+		return -EPERM;
+	if (streq(key, "class"))
+		return vm_class_from_string(value, &p->klass);
+	if (streq(key, "label"))
+		return vm_label_is_valid(value) ? str_copy(p->label, sizeof(p->label), value)
+						: -EINVAL;
+	if (streq(key, "template"))
+		return set_name_field(p->template_name, sizeof(p->template_name), value, false);
+	if (streq(key, "memory"))
+		return parse_u32(value, VM_MEMORY_MIN_MIB, VM_MEMORY_MAX_MIB, &p->memory_mib);
+	if (streq(key, "vcpus"))
+		return parse_u32(value, 1, VM_VCPUS_MAX, &p->vcpus);
+	if (streq(key, "tags"))
+		return set_tags(p, value);
+	if (streq(key, "default_dispvm"))
+		return set_name_field(p->default_dispvm, sizeof(p->default_dispvm), value, true);
+	if (streq(key, "autostart"))
+		return parse_bool(value, &p->autostart);
+	return -ENOENT;
+}
+
+static int join_tags(const struct vm_props *p, char *buf, size_t size)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < p->n_tags; i++) {
+		int r = str_printf(buf + off, size - off, "%s%s", i ? "," : "", p->tags[i]);
+		if (r < 0)
+			return r;
+		off += strlen(buf + off);
+	}
+	return 0;
+}
+
+int vm_props_get(const struct vm_props *p, const char *key, char *buf, size_t size)
+{
+	if (streq(key, "name"))
+		return str_copy(buf, size, p->name);
+	if (streq(key, "class"))
+		return str_copy(buf, size, vm_class_to_string(p->klass));
+	if (streq(key, "label"))
+		return str_copy(buf, size, p->label);
+	if (streq(key, "template"))
+		return str_copy(buf, size, p->template_name);
+	if (streq(key, "memory"))
+		return str_printf(buf, size, "%" PRIu32, p->memory_mib);
+	if (streq(key, "vcpus"))
+		return str_printf(buf, size, "%" PRIu32, p->vcpus);
+	if (streq(key, "tags"))
+		return join_tags(p, buf, size);
+	if (streq(key, "default_dispvm"))
+		return str_copy(buf, size, p->default_dispvm);
+	if (streq(key, "autostart"))
+		return str_copy(buf, size, p->autostart ? "true" : "false");
+	return -ENOENT;
+}

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The agent's service side: the host asks it to run Service+Arg for a source VM. Services are
+ * files in the rpc directories: "Service+Arg" before "Service", in each directory in order.
+ * An executable is spawned with its stdin/stdout/stderr on pipes; a Unix socket is connected
+ * to (a "socket service": no exec, the latency path) after a header line, as in Qubes.
+ *
+ * Trust: exec requests come from the host and are re-validated anyway (names only from
+ * common/validate.h reach a path); the environment tells a service who called
+ * (QREXEC_REMOTE_DOMAIN), which the host, not the calling VM, decided.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "fdio.h"
+#include "log.h"
+#include "macro.h"
+#include "strutil.h"
+
+extern char **environ;
+
+/* Pipes big enough that a fast service and the channel rarely wait on each other. */
+#define SERVICE_PIPE_SIZE (1024 * 1024)
+
+struct service_file {
+	char path[4096];
+	bool socket;
+};
+
+static int service_lookup_one(struct agent *a, const char *name, struct service_file *ret)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < a->n_rpc_dirs; i++) {
+		if (str_printf(ret->path, sizeof(ret->path), "%s/%s", a->rpc_dirs[i], name) < 0)
+			continue;
+		if (stat(ret->path, &st) < 0)
+			continue;
+		ret->socket = S_ISSOCK(st.st_mode);
+		if (ret->socket || (S_ISREG(st.st_mode) && access(ret->path, X_OK) == 0))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+static int service_lookup(struct agent *a, const struct qrexec_call *call,
+			  struct service_file *ret)
+{
+	if (call->argument[0] && service_lookup_one(a, call->full, ret) == 0)
+		return 0;
+	return service_lookup_one(a, call->service, ret);
+}
+
+/* environ plus the QREXEC_* variables; the strings live in vars. */
+static char **service_env(const struct qrexec_exec *e, char vars[4][256])
+{
+	size_t n = 0;
+
+	while (environ[n])
+		n++;
+	char **env = calloc(n + 5, sizeof(char *));
+	if (!env)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!str_startswith(environ[i], "QREXEC_"))
+			env[k++] = environ[i];
+	snprintf(vars[0], 256, "QREXEC_REMOTE_DOMAIN=%s", e->source);
+	snprintf(vars[1], 256, "QREXEC_SERVICE_ARGUMENT=%s", e->call.argument);
+	snprintf(vars[2], 256, "QREXEC_REQUESTED_TARGET=%s",
+		 e->call.target[0] ? e->call.target : "@default");
+	snprintf(vars[3], 256, "QREXEC_SERVICE_FULL_NAME=%s", e->call.full);
+	for (int i = 0; i < 4; i++)
+		env[k++] = vars[i];
+	return env;
+}
+
+static int spawn_attrs(posix_spawnattr_t *attr)
+{
+	sigset_t none, defaults;
+
+	sigemptyset(&none);
+	sigemptyset(&defaults);
+	sigaddset(&defaults, SIGPIPE);
+	sigaddset(&defaults, SIGCHLD);
+	posix_spawnattr_init(attr);
+	posix_spawnattr_setsigmask(attr, &none);
+	posix_spawnattr_setsigdefault(attr, &defaults);
+	return posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+}
+
+/* Child's fds: 0,1,2 from the pipes' child ends; its cwd is $HOME. */
+static void spawn_actions(posix_spawn_file_actions_t *fa, int p_in[2], int p_out[2], int p_err[2])
+{
+	const char *home = getenv("HOME");
+
+	posix_spawn_file_actions_init(fa);
+	posix_spawn_file_actions_adddup2(fa, p_in[0], 0);
+	posix_spawn_file_actions_adddup2(fa, p_out[1], 1);
+	posix_spawn_file_actions_adddup2(fa, p_err[1], 2);
+	if (home)
+		posix_spawn_file_actions_addchdir_np(fa, home);
+}
+
+static int make_pipes(int p[3][2])
+{
+	for (int i = 0; i < 3; i++) {
+		p[i][0] = p[i][1] = -1;
+		if (pipe2(p[i], O_CLOEXEC) < 0)
+			return -errno;
+		/* Our ends are non-blocking; the child's stay as a program expects. */
+		fd_set_nonblock(p[i][i == 0 ? 1 : 0], true);
+		fcntl(p[i][0], F_SETPIPE_SZ, SERVICE_PIPE_SIZE);
+	}
+	return 0;
+}
+
+static void close_pipes(int p[3][2])
+{
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 2; j++)
+			safe_close(p[i][j]);
+}
+
+/* argv: the command of a host request, or the service file with its argument as $1. */
+static int spawn_argv(const struct qrexec_exec *e, const char *path, char **argv, size_t max)
+{
+	size_t n = 0;
+
+	if (!(e->flags & QREXEC_EXEC_COMMAND)) {
+		argv[n++] = (char *)path;
+		if (e->call.argument[0])
+			argv[n++] = (char *)e->call.argument;
+		argv[n] = NULL;
+		return 0;
+	}
+	if (e->command_len == 0 || e->command[e->command_len - 1] != '\0')
+		return -EINVAL;
+	for (size_t i = 0; i < e->command_len && n + 1 < max; i += strlen(e->command + i) + 1)
+		argv[n++] = (char *)e->command + i;
+	argv[n] = NULL;
+	return n + 1 < max ? 0 : -E2BIG;
+}
+
+static int service_spawn(struct agent_call *c, const struct qrexec_exec *e, const char *path)
+{
+	char vars[4][256], *argv[64];
+	int p[3][2], r;
+	posix_spawnattr_t attr;
+	posix_spawn_file_actions_t fa;
+	_cleanup_free_ char **env = service_env(e, vars);
+
+	if (!env)
+		return -ENOMEM;
+	r = spawn_argv(e, path, argv, ELEMENTSOF(argv));
+	if (r >= 0)
+		r = make_pipes(p);
+	if (r < 0)
+		return r;
+	spawn_attrs(&attr);
+	spawn_actions(&fa, p[0], p[1], p[2]);
+	r = -posix_spawnp(&c->pid, argv[0], &fa, &attr, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (r == 0) {
+		pump_set_dst(&c->pump, 0, TAKE_FD(p[0][1]), false);
+		pump_set_src(&c->pump, 0, TAKE_FD(p[1][0]), false);
+		pump_set_src(&c->pump, 1, TAKE_FD(p[2][0]), false);
+	}
+	close_pipes(p);
+	return r;
+}
+
+/* A socket service reads "Service+Arg SOURCE\0" first, then the call's bytes. */
+static int service_connect(struct agent_call *c, const struct qrexec_exec *e, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char header[256];
+
+	if (str_copy(sa.sun_path, sizeof(sa.sun_path), path) < 0)
+		return -ENAMETOOLONG;
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return negative_errno();
+	int n = snprintf(header, sizeof(header), "%s %s", e->call.full, e->source);
+	int r = fd_write_all(fd, header, (size_t)n + 1);
+	if (r < 0)
+		return r;
+	int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (dup_fd < 0)
+		return -errno;
+	pump_set_dst(&c->pump, 0, dup_fd, true);
+	pump_set_src(&c->pump, 0, TAKE_FD(fd), true);
+	return 0;
+}
+
+static void refuse(struct agent *a, struct agent_call *c, int code, const char *reason)
+{
+	struct qrexec_refused r;
+
+	qrexec_refused_init(&r, code, reason);
+	agent_send(a, QREXEC_MSG_REFUSED, c->id, &r, sizeof(r));
+	c->sent_final = true;
+}
+
+static int service_start(struct agent_call *c, const struct qrexec_exec *e)
+{
+	struct service_file f;
+
+	if (e->flags & QREXEC_EXEC_COMMAND)
+		return service_spawn(c, e, NULL);
+	if (service_lookup(c->agent, &e->call, &f) < 0)
+		return -ENOENT;
+	return f.socket ? service_connect(c, e, f.path) : service_spawn(c, e, f.path);
+}
+
+int agent_service_exec(struct agent *a, const struct msg *m)
+{
+	struct qrexec_exec e;
+	struct agent_call *c = agent_call_new(a, m->id, true);
+
+	if (!c)
+		return log_error_errno(EBADMSG, "The host exceeded the call limit.");
+	int r = qrexec_parse_exec_request(m, &e);
+	if (r == -EBADMSG)
+		return log_error_errno(r, "Malformed exec request from the host.");
+	if (r >= 0)
+		r = service_start(c, &e);
+	if (r == -ENOENT) {
+		log_info("Service %s not found.", e.call.full);
+		refuse(a, c, QREXEC_EXIT_NOT_FOUND, "service not found");
+	} else if (r < 0) {
+		log_warning_errno(r, "Cannot start %s: %m", e.call.full);
+		refuse(a, c, QREXEC_EXIT_PROBLEM, "the service could not be started");
+	} else {
+		log_debug("Started %s for %s.", e.call.full, e.source);
+		agent_send(a, QREXEC_MSG_CONNECTED, c->id, NULL, 0);
+	}
+	return 0;
+}
+
+/* EXIT goes once the service has exited and its output is all sent. */
+void agent_service_maybe_exit(struct agent *a, struct agent_call *c)
+{
+	if (c->sent_final || c->pid > 0 || !pump_sources_done(&c->pump))
+		return;
+	struct qrexec_exit e = { (int32_t)htole32((uint32_t)c->status) };
+	agent_send(a, QREXEC_MSG_EXIT, c->id, &e, sizeof(e));
+	c->sent_final = true;
+}
+
+int agent_service_on_message(struct agent *a, struct agent_call *c, const struct msg *m)
+{
+	if (c->got_final)
+		return log_error_errno(EBADMSG, "Message 0x%x after close, call %u.", m->type,
+				       m->id);
+	if (m->type == QREXEC_MSG_CLOSE && m->len == 0) {
+		c->got_final = true;
+		if (!c->sent_final)
+			pump_abort(&c->pump); /* the caller is gone: so are the pipes */
+	} else if (!c->sent_final && pump_on_message(&c->pump, m->type, m->payload, m->len) < 0) {
+		return log_error_errno(EBADMSG, "Unexpected message 0x%x, call %u.", m->type,
+				       m->id);
+	}
+	agent_service_maybe_exit(a, c);
+	agent_call_maybe_done(a, c);
+	return 0;
+}
+
+static struct agent_call *call_by_pid(struct agent *a, pid_t pid)
+{
+	for (size_t i = 0; i < AGENT_SLOTS; i++)
+		if (a->calls[i].used && a->calls[i].service && a->calls[i].pid == pid)
+			return &a->calls[i];
+	return NULL;
+}
+
+void agent_service_reap(struct agent *a)
+{
+	struct signalfd_siginfo si;
+	int status;
+	pid_t pid;
+
+	while (read(a->sigfd, &si, sizeof(si)) == sizeof(si))
+		;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		struct agent_call *c = call_by_pid(a, pid);
+		if (!c)
+			continue;
+		c->pid = 0;
+		c->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		agent_service_maybe_exit(a, c);
+		agent_call_maybe_done(a, c);
+	}
+}

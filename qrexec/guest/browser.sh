@@ -1,0 +1,3 @@
+# Bulkhead guest: programs that honour $BROWSER open links through the broker.
+BROWSER=vm-open-url
+export BROWSER

@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Benchmark: `vmctl start` to the guest's agent answering a command (vmctl run -- true), and
+# the host memory of one running VM (QEMU's RSS and PSS), over a few boots of one VM.
+# Targets (issue 5, TCG here): agent ready within 3 s; an app VM at most 256 MiB guest RAM.
+. "$BULKHEAD_SOURCE_ROOT/tests/lib/tap.sh"
+. "$BULKHEAD_SOURCE_ROOT/tests/e2e/hypervisor/lib.sh"
+ROUNDS=${BULKHEAD_BENCH_ROUNDS:-3}
+e2e_skip_unless_possible
+e2e_setup
+
+kib() { # kib PID FIELD: a field of /proc/PID/smaps_rollup, in KiB
+	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/smaps_rollup"
+}
+
+"$VMCTL" create bench --memory 256 >/dev/null; ok $? "create bench (256 MiB)"
+"$VMCTL" start bench && timeout 120 "$VMCTL" run bench -- true
+ok $? "warm-up boot (fills the host's page cache, as any second start would find it)"
+"$VMCTL" shutdown bench --wait
+: >"$BULKHEAD_STATE_DIR/vms/bench/console.log"
+
+total=0
+for i in $(seq 1 "$ROUNDS"); do
+	t0=$(date +%s%N)
+	"$VMCTL" start bench || break
+	t1=$(date +%s%N)
+	timeout 120 "$VMCTL" run bench -- true || break
+	t2=$(date +%s%N)
+	guest=$(grep -o 'ready in .*' "$BULKHEAD_STATE_DIR/vms/bench/console.log" | tail -1)
+	ok 0 "boot $i: start returned in $(((t1 - t0) / 1000000)) ms, agent answered after $(((t2 - t0) / 1000000)) ms; guest init $guest"
+	total=$((total + (t2 - t0) / 1000000))
+	if [ "$i" -eq "$ROUNDS" ]; then
+		sleep 5 # let free page reporting return the boot's scratch memory
+		pid=$(e2e_qemu_pids | head -1)
+		rss=$(kib "$pid" Rss) pss=$(kib "$pid" Pss)
+		ok 0 "host memory of a running 256 MiB VM (idle): RSS $((rss / 1024)) MiB, PSS $((pss / 1024)) MiB"
+	fi
+	"$VMCTL" shutdown bench --wait || break
+done
+is "$i" "$ROUNDS" "all $ROUNDS boots completed"
+diag "mean start-to-agent-ready: $((total / ROUNDS)) ms over $ROUNDS boots (target 3000 ms under TCG)"
+diag "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+"$VMCTL" remove bench
+tap_done

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Fuzz target: what guid does with a VM's GUI stream before any X call — framing
+ * (msg_reader), the per-type parser (guid/parse-agent.c), and the window-table geometry rules
+ * (damage inside its window, override-redirect windows kept on screen or demoted), with a
+ * small model of the window table standing in for guid's.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "msg.h"
+#include "parse-agent.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define MODEL_WINDOWS 16
+
+static volatile uint8_t sink;
+
+struct model_window {
+	uint32_t id, w, h;
+};
+
+static struct model_window *lookup(struct model_window *t, uint32_t id)
+{
+	for (int i = 0; i < MODEL_WINDOWS; i++)
+		if (t[i].id == id)
+			return &t[i];
+	return NULL;
+}
+
+/* What guid-window.c and guid-paint.c decide; returns 0 to go on, -1 for a violation. */
+static int apply(struct model_window *t, const struct gui_agent_msg *m)
+{
+	struct model_window *w = lookup(t, m->id);
+	struct gui_rect r;
+
+	switch (m->type) {
+	case GUI_MSG_CREATE:
+		if (w || !(w = lookup(t, 0)))
+			return -1;
+		r = gui_rect_keep_on_screen(m->u.create.r, 1280, 800);
+		(void)gui_rect_covers_screen(&r, 1280, 800);
+		*w = (struct model_window){ m->id, m->u.create.r.w, m->u.create.r.h };
+		return 0;
+	case GUI_MSG_CONFIGURE:
+		if (!w)
+			return -1;
+		w->w = m->u.configure.r.w, w->h = m->u.configure.r.h;
+		return 0;
+	case GUI_MSG_DESTROY:
+		if (!w)
+			return -1;
+		w->id = 0;
+		return 0;
+	case GUI_MSG_DAMAGE:
+		if (!w || !gui_damage_is_inside(&m->u.damage.d, w->w, w->h))
+			return -1;
+		/* The last pixel byte the painter would read must be inside the message. */
+		sink ^= m->u.damage.pixels[(size_t)m->u.damage.d.w * m->u.damage.d.h * 4 - 1];
+		return 0;
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct gui_agent_msg out;
+	struct model_window table[MODEL_WINDOWS] = { 0 };
+	struct msg_reader r;
+	struct msg m;
+	const char *why;
+	int k = 0;
+
+	/* A small maximum keeps runs fast; the parser never depends on the reader's limit. */
+	if (msg_reader_init(&r, 1 << 16) < 0)
+		return 0;
+	while (size > 0 && k >= 0) {
+		size_t taken = msg_reader_push(&r, data, size);
+		data += taken, size -= taken;
+		while ((k = msg_reader_next(&r, &m)) == 1)
+			if (gui_parse_agent_msg(&m, &out, &why) < 0 || apply(table, &out) < 0)
+				break;
+		if (k == 1 || taken == 0)
+			break;
+	}
+	msg_reader_finish(&r);
+	return 0;
+}

@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# guid with real X programs: two "VMs" (each its own Xvfb, agent and guid) on one host Xvfb.
+# Their windows appear titled "[vm] ..." in a frame of the VM's colour, with the VM's pixels
+# exactly; typing, clicking, resizing and closing on the host reach the VM; the clipboard keys
+# never do. Leaves a screenshot of the two-VM desktop in docs/screenshots/.
+set -u
+. "$BULKHEAD_SOURCE_ROOT/tests/lib/tap.sh"
+for tool in Xvfb xdotool xwd xprop xwininfo convert compare xterm xlogo; do
+	command -v "$tool" >/dev/null || skip_all "$tool not installed"
+done
+work=$(mktemp -d)
+guid=$GUID gui_agent=$GUI_AGENT pair_run=$PAIR_RUN
+. "$GUID_TEST_LIB"
+trap 'guid_cleanup; rm -rf "$work"' EXIT
+export NO_AT_BRIDGE=1 GDK_BACKEND=x11
+
+WORK_RGB=3465a4 # blue
+PERSONAL_RGB=f57900 # orange
+
+start_xvfb HOST || skip_all "Xvfb does not start"
+start_xvfb VM1
+start_xvfb VM2
+
+# The "VM" programs. The typing xterm's shell copies every byte it reads into a file, raw, so a
+# forwarded Ctrl+C would show up as \003 there.
+: >"$work/typed"
+DISPLAY=$VM1 xterm -geometry 70x20+20+20 -T xterm -e sh -c "stty raw; exec cat >'$work/typed'" &
+guid_pids="$guid_pids $!"
+DISPLAY=$VM1 "$GTK_PROBE" "$work/probe.out" &
+guid_pids="$guid_pids $!"
+DISPLAY=$VM2 xlogo -geometry 200x200+20+420 &
+guid_pids="$guid_pids $!"
+DISPLAY=$VM2 xterm -geometry 60x12+560+420 -T xterm -e sh -c 'echo personal data; exec sleep 600' &
+guid_pids="$guid_pids $!"
+wait_for find_window "$VM1" '^probe$'
+wait_for find_window "$VM2" '^xlogo$'
+
+start_vm work blue "$VM1" "$HOST"
+start_vm personal orange "$VM2" "$HOST"
+
+# 1. Windows, titles, properties.
+for t in '^\[work\] xterm$' '^\[work\] probe$' '^\[personal\] xlogo$' '^\[personal\] xterm$'; do
+	wait_for find_window "$HOST" "$t"
+	ok $? "host window $t"
+done
+wxterm=$(window_id "$HOST" '^\[work\] xterm$')
+wprobe=$(window_id "$HOST" '^\[work\] probe$')
+wlogo=$(window_id "$HOST" '^\[personal\] xlogo$')
+is "$(DISPLAY=$HOST xprop -id "$wxterm" _BULKHEAD_VMNAME)" '_BULKHEAD_VMNAME(UTF8_STRING) = "work"' \
+	"the VM's name as a window property"
+is "$(DISPLAY=$HOST xprop -id "$wxterm" _BULKHEAD_LABEL)" '_BULKHEAD_LABEL(UTF8_STRING) = "#3465a4"' \
+	"the VM's colour as a window property"
+like "$(DISPLAY=$HOST xprop -id "$wlogo" WM_CLASS)" '"personal:xlogo", "personal:XLogo"' \
+	"the class carries the VM's name"
+
+# content_geometry HOST-FRAME: the content child's absolute geometry.
+content_geometry() {
+	local child
+	child=$(DISPLAY=$HOST xwininfo -children -id "$1" | awk '/^ +0x/ {print $1; exit}')
+	geometry "$HOST" "$child"
+}
+
+# same_pixels VM-DISPLAY VM-WINDOW-NAME HOST-FRAME: the window's pixels are equal on both.
+same_pixels() {
+	local vmwin vg hg
+	vmwin=$(window_id "$1" "$2")
+	read -r vx vy vw vh < <(geometry "$1" "$vmwin")
+	read -r hx hy hw hh < <(content_geometry "$3")
+	screenshot "$1" "$work/vm.png" && screenshot "$HOST" "$work/host.png" || return 1
+	convert "$work/vm.png" -crop "${vw}x${vh}+${vx}+${vy}" +repage "$work/a.png"
+	convert "$work/host.png" -crop "${hw}x${hh}+${hx}+${hy}" +repage "$work/b.png"
+	[ "$vw $vh" = "$hw $hh" ] &&
+		[ "$(compare -metric AE "$work/a.png" "$work/b.png" null: 2>&1)" = 0 ]
+}
+
+# 2. Pixels: the host shows exactly what the VM drew.
+wait_for same_pixels "$VM2" '^xlogo$' "$wlogo"
+ok $? "xlogo's pixels on the host equal the VM's (compare -metric AE = 0)"
+wait_for same_pixels "$VM1" '^probe$' "$wprobe"
+ok $? "the GTK window's pixels on the host equal the VM's"
+
+# 3. The frame: the label colour on every side of each window, drawn by guid.
+frame_ok() { # FRAME-WINDOW RGB
+	local x y w h
+	read -r x y w h < <(geometry "$HOST" "$1")
+	screenshot "$HOST" "$work/frame.png"
+	for p in "$x $y" "$((x + w - 1)) $((y + h - 1))" "$((x + 1)) $((y + h / 2))" \
+		"$((x + w / 2)) $((y + 1))"; do
+		[ "$(pixel "$work/frame.png" $p)" = "${2^^}" ] || return 1
+	done
+}
+frame_ok "$wxterm" $WORK_RGB
+ok $? "[work] xterm is framed in blue"
+frame_ok "$wlogo" $PERSONAL_RGB
+ok $? "[personal] xlogo is framed in orange"
+
+# 4. Keyboard: typed on the host, read by the VM's xterm.
+DISPLAY=$HOST xdotool windowfocus --sync "$wxterm"
+DISPLAY=$HOST xdotool type --delay 20 "hello bulkhead"
+wait_for grep -q "hello bulkhead" "$work/typed"
+ok $? "text typed on the host arrives in the VM's xterm"
+
+# 5. The clipboard keys are guid's: the VM never sees them.
+DISPLAY=$HOST xdotool key ctrl+shift+c ctrl+shift+v
+DISPLAY=$HOST xdotool type --delay 20 " after"
+wait_for grep -q "after" "$work/typed"
+ok $? "typing goes on after the clipboard keys"
+if grep -q $'[\003\026]' "$work/typed" || grep -q '[cCvV] after' "$work/typed"; then
+	ok 1 "Ctrl+Shift+C/V never reach the VM"
+	od -c "$work/typed" | sed 's/^/# /'
+else
+	ok 0 "Ctrl+Shift+C/V never reach the VM"
+fi
+grep -q "Clipboard copy requested" "$work/work.log" &&
+	grep -q "Clipboard paste requested" "$work/work.log"
+ok $? "guid logs both clipboard requests"
+
+# The two-VM desktop, for docs/screenshots/.
+mkdir -p "$BULKHEAD_SOURCE_ROOT/docs/screenshots"
+shot=$BULKHEAD_SOURCE_ROOT/docs/screenshots/gui-two-vms.png
+screenshot "$HOST" "$shot"
+ok $? "screenshot docs/screenshots/gui-two-vms.png"
+# The host Xvfb has no window manager, so no title bars: a copy with each window's real host
+# title (read back with xprop) written above its frame, for people reading the docs.
+font=$(fc-match -f '%{file}' 'DejaVu Sans' 2>/dev/null)
+if [ -f "$font" ]; then
+	args=()
+	for id in "$wxterm" "$wprobe" "$wlogo" "$(window_id "$HOST" '^\[personal\] xterm$')"; do
+		read -r x y w h < <(geometry "$HOST" "$id")
+		t=$(DISPLAY=$HOST xprop -id "$id" _NET_WM_NAME | sed 's/^[^"]*"//; s/"$//')
+		args+=(-annotate "+$x+$((y - 6))" "$t")
+	done
+	convert "$shot" -font "$font" -pointsize 14 -fill white "${args[@]}" \
+		"${shot%.png}-titled.png"
+fi
+
+# 6. Click: the GTK button in the VM gets it.
+read -r x y w h < <(content_geometry "$wprobe")
+DISPLAY=$HOST xdotool mousemove $((x + w / 2)) $((y + h / 2)) click 1
+wait_for grep -q clicked "$work/probe.out"
+ok $? "a click on the host presses the VM's GTK button"
+
+# 7. Resize by the host (as a window manager would): the VM window follows.
+DISPLAY=$HOST xdotool windowsize "$wprobe" 404 304
+vmprobe=$(window_id "$VM1" '^probe$')
+probe_size() { [ "$(geometry "$VM1" "$vmprobe" | cut -d' ' -f3-)" = "400 300" ]; }
+wait_for probe_size
+ok $? "host resize to 404x304 makes the VM window 400x300 (inside a 2-pixel frame)"
+wait_for same_pixels "$VM1" '^probe$' "$wprobe"
+ok $? "after the resize the pixels still match"
+
+# 8. Close from the host: WM_DELETE_WINDOW reaches the VM's window, which goes away.
+DISPLAY=$HOST "$X_CLOSE" "$wprobe"
+wait_for grep -q closed "$work/probe.out"
+ok $? "closing on the host asks the VM's window to close"
+gone() { [ -z "$(find_window "$HOST" '^\[work\] probe$')" ]; }
+wait_for gone
+ok $? "the closed window disappears from the host"
+
+# 9. Override-redirect: xterm's Ctrl+click menu becomes a framed host window.
+read -r x y w h < <(content_geometry "$wxterm")
+or_count() {
+	DISPLAY=$HOST xwininfo -root -children | awk '/^ +0x/ {print $1}' | while read -r id; do
+		DISPLAY=$HOST xwininfo -all -id "$id" 2>/dev/null |
+			grep -q 'Override Redirect State: yes' && echo "$id"
+	done | wc -l
+}
+DISPLAY=$HOST xdotool mousemove $((x + 50)) $((y + 50)) keydown ctrl mousedown 1
+has_menu() { [ "$(or_count)" -ge 1 ]; }
+wait_for has_menu
+ok $? "xterm's pop-up menu appears on the host as an override-redirect window"
+DISPLAY=$HOST xdotool mouseup 1 keyup ctrl
+
+kill -0 "$(guid_pid work)" && kill -0 "$(guid_pid personal)"
+ok $? "both guids still run"
+tap_done

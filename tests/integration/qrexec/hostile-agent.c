@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A hostile qrexec agent for tests: speaks just enough of the protocol to get past the hello,
+ * then misbehaves in one way. Run in place of qrexec-agent (TB_AGENT_CMD):
+ *
+ *   hostile-agent MODE --channel SPEC [ignored...]
+ *
+ * MODE: garbage (random bytes), truncated (half a message, then EOF), oversize (a header
+ * announcing 64 MiB), unknown-type (a message type that does not exist), flood (call requests
+ * without end), window (data beyond the credit window of a call it made), noread (hello, then
+ * never read anything). Afterwards it sleeps, so only the daemon's reaction ends the link.
+ */
+#include <endian.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "msg.h"
+#include "qrexec-proto.h"
+
+static void send_hello(int fd)
+{
+	struct qrexec_hello h = { htole32(1), htole32(QREXEC_PROTOCOL_VERSION) };
+
+	msg_write(fd, QREXEC_MSG_HELLO, 0, &h, sizeof(h));
+}
+
+static void garbage(int fd)
+{
+	uint8_t buf[4096];
+
+	srand(42);
+	for (int i = 0; i < 64; i++) {
+		for (size_t j = 0; j < sizeof(buf); j++)
+			buf[j] = (uint8_t)rand();
+		if (write(fd, buf, sizeof(buf)) < 0)
+			return;
+	}
+}
+
+static void truncated(int fd)
+{
+	struct msg_header h;
+
+	msg_header_encode(&h, QREXEC_MSG_CALL_REQUEST, 1, sizeof(struct qrexec_call_request));
+	write(fd, &h, sizeof(h));
+	write(fd, "work", 4);
+	shutdown(fd, SHUT_WR);
+}
+
+static void oversize(int fd)
+{
+	struct msg_header h;
+
+	msg_header_encode(&h, QREXEC_MSG_DATA_STDIN, 1, 64u << 20);
+	write(fd, &h, sizeof(h));
+}
+
+static void call_request(int fd, uint32_t id, const char *target, const char *service)
+{
+	struct qrexec_call_request req = { 0 };
+
+	strncpy(req.target, target, sizeof(req.target) - 1);
+	strncpy(req.service, service, sizeof(req.service) - 1);
+	msg_write(fd, QREXEC_MSG_CALL_REQUEST, id, &req, sizeof(req));
+}
+
+static void flood(int fd)
+{
+	for (uint32_t id = 1; id < 100000; id++)
+		call_request(fd, id, "work", "test.Echo");
+}
+
+/* A call the policy allows, then more data than the window: wait for CONNECTED first. */
+static void window(int fd)
+{
+	static uint8_t data[QREXEC_DATA_MAX];
+	struct msg_reader r;
+	struct msg m;
+
+	msg_reader_init(&r, QREXEC_MSG_MAX);
+	call_request(fd, 7, "work", "test.Sink");
+	for (;;) {
+		if (msg_reader_fill(&r, fd) <= 0)
+			return;
+		while (msg_reader_next(&r, &m) == 1)
+			if (m.type == QREXEC_MSG_CONNECTED && m.id == 7)
+				goto connected;
+	}
+connected:
+	for (int i = 0; i < 2 * QREXEC_WINDOW / QREXEC_DATA_MAX + 2; i++)
+		msg_write(fd, QREXEC_MSG_DATA_STDIN, 7, data, sizeof(data));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 4 || strcmp(argv[2], "--channel") != 0)
+		return 2;
+	int fd = channel_open(argv[3]);
+	if (fd < 0)
+		return 1;
+	const char *mode = argv[1];
+	if (strcmp(mode, "garbage") != 0)
+		send_hello(fd);
+	if (strcmp(mode, "garbage") == 0)
+		garbage(fd);
+	else if (strcmp(mode, "truncated") == 0)
+		truncated(fd);
+	else if (strcmp(mode, "oversize") == 0)
+		oversize(fd);
+	else if (strcmp(mode, "unknown-type") == 0)
+		msg_write(fd, 0x7777, 3, "x", 1);
+	else if (strcmp(mode, "flood") == 0)
+		flood(fd);
+	else if (strcmp(mode, "window") == 0)
+		window(fd);
+	for (;;)
+		pause();
+}

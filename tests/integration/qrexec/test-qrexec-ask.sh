@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Integration: `ask` rules through a scripted ask agent on a private D-Bus session bus, over the
+# real org.bulkhead.PolicyAgent1 interface: ask->allow with the chosen target, ask->deny, no
+# agent on the bus (deny), and what the agent is told (candidates, default, rule, label).
+set -u
+. "$BULKHEAD_SOURCE_ROOT/tests/lib/tap.sh"
+. "$BULKHEAD_SOURCE_ROOT/tests/lib/testbed.sh"
+RESPONDER=$BULKHEAD_BUILD_ROOT/tests/integration/qrexec/ask-responder
+
+tb_init
+tb_vm work --label green
+tb_vm mail
+tb_vm browser
+tb_policy 50-test 'test.Where  *  work  @anyvm  ask default_target=mail
+test.Where  *  work  browser  ask'
+for vm in mail browser; do
+	tb_service "$vm" test.Where "touch '$TB/started-$vm'; echo $vm"
+done
+tb_start || { echo "Bail out! the test bed did not start"; exit 1; }
+
+responder() { # responder allow TARGET | deny
+	rm -f "$TB/ready"
+	tb_bg responder "$RESPONDER" "$@" "$TB/asks.log" "$TB/ready"
+	for _ in $(seq 100); do [ -e "$TB/ready" ] && return 0; sleep 0.05; done
+	return 1
+}
+stop_responder() { tb_kill_wait "$(cat "$TB/pids/extra-responder")"; rm -f "$TB/pids/extra-responder"; }
+
+responder allow browser
+ok $? "the scripted ask agent owns org.bulkhead.PolicyAgent1 on the private bus"
+out=$(tb_run work qrexec-client-vm @default test.Where </dev/null)
+is "$out" "browser" "ask -> allow: the call runs in the target the user chose"
+ask=$(tail -1 "$TB/asks.log")
+like "$ask" "^work test.Where  @default browser,mail mail " "the agent got source, service, empty argument, requested target, candidates, default"
+like "$ask" "rule=[^ ]*50-test.policy:1" "... and the rule that asked"
+like "$ask" "source_label=green" "... and the source's label"
+like "$ask" "timeout=60" "... and the timeout"
+stop_responder
+
+responder deny
+rm -f "$TB"/started-*
+tb_run work qrexec-client-vm mail test.Where </dev/null 2>/dev/null
+is $? 126 "ask -> deny: the caller gets 126"
+ok "$([ -z "$(ls "$TB" | grep started-)" ]; echo $?)" "ask -> deny: no service started"
+stop_responder
+
+tb_run work qrexec-client-vm mail test.Where </dev/null 2>/dev/null
+is $? 126 "no ask agent on the bus: deny"
+log=$(cat "$TB/state/audit.log")
+like "$log" '"decision":"allow".*"answered_by":"user"' "audit: an ask answered by the user"
+like "$log" '"decision":"deny".*"answered_by":"no agent"' "audit: no agent"
+tap_done

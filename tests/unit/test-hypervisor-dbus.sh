@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# org.bulkhead.Manager1 as docs/interfaces.md fixes it, on a private bus, without booting a
+# VM: introspection, typed properties, the registry in libvirt's metadata, and errors that
+# name the VM. (Booting is the e2e suite's job.)
+. "$BULKHEAD_SOURCE_ROOT/tests/lib/tap.sh"
+. "$BULKHEAD_SOURCE_ROOT/tests/e2e/hypervisor/lib.sh"
+command -v dbus-daemon >/dev/null || skip_all "dbus-daemon not installed"
+command -v busctl >/dev/null || skip_all "busctl not installed"
+if [ "$(id -u)" -eq 0 ] && ! getent passwd libvirt-qemu >/dev/null; then
+	skip_all "as root, libvirt's QEMU driver needs the libvirt-qemu user"
+fi
+e2e_setup
+call() { busctl --user call org.bulkhead.Manager1 /org/bulkhead/Manager1 org.bulkhead.Manager1 "$@" 2>&1; }
+
+intro=$(busctl --user introspect org.bulkhead.Manager1 /org/bulkhead/Manager1 2>&1)
+for m in 'ListVMs +method +- +a\{sa\{sv\}\}' 'CreateVM +method +sa\{sv\}' 'RemoveVM +method +s ' \
+	'Start +method +s ' 'Shutdown +method +sb ' 'Kill +method +s ' 'GetProperty +method +ss +v' \
+	'SetProperty +method +ssv ' 'GetSystemInfo +method +- +s' 'StateChanged +signal +ss'; do
+	like "$intro" "\.$m" "introspection: ${m%% *}"
+done
+
+out=$(call CreateVM 'sa{sv}' work 4 label s blue memory u 300 tags as 2 mail trusted autostart b false)
+is "$out" "" "CreateVM with typed properties"
+out=$(call ListVMs)
+like "$out" '"work" 9 "class" s "AppVM" "label" s "blue" "state" s "Halted" "template" s "host" "memory" u 300 "vcpus" u 1 "tags" as 2 "mail" "trusted" "default_dispvm" s "" "autostart" b false' \
+	"ListVMs returns a{sa{sv}} with every key"
+is "$(call GetProperty ss work memory)" "v u 300" "GetProperty memory is a u"
+is "$(call GetProperty ss work tags)" 'v as 2 "mail" "trusted"' "GetProperty tags is an as"
+is "$(call SetProperty ssv work vcpus u 2)" "" "SetProperty with the typed value"
+is "$(call SetProperty ssv work label s purple)" "" "SetProperty with a string"
+is "$(call GetProperty ss work vcpus)" "v u 2" "  read back"
+like "$(call SetProperty ssv work label s pink)" "VM 'work': invalid label 'pink'" "a bad label is refused, naming VM and value"
+like "$(call SetProperty ssv work colour s red)" "'colour' is not a settable property" "an unknown key is refused"
+like "$(call GetProperty ss nosuch memory)" "VM 'nosuch' does not exist" "unknown VM"
+like "$(call Start s 'a/b')" "'a/b' is not a valid VM name" "invalid name"
+like "$(call Shutdown sb work false)" "VM 'work' is not running" "Shutdown of a halted VM"
+like "$(call Kill s work)" "VM 'work' is not running" "Kill of a halted VM"
+like "$(call CreateVM 'sa{sv}' dom0 0)" "admin VM is the host" "dom0 is reserved"
+like "$(call CreateVM 'sa{sv}' x 1 template s debian)" "template 'debian' does not exist" "unknown template"
+like "$(call CreateVM 'sa{sv}' y 1 memory u 16)" "VM 'y': invalid memory '16'" "too little memory"
+like "$(busctl --user call org.bulkhead.Manager1 /org/bulkhead/Manager1 org.bulkhead.Manager1 Start ss a b 2>&1)" \
+	"Start takes \(s\)" "a wrong signature is an InvalidArgs error"
+sys=$(call GetSystemInfo)
+like "$sys" '\\"dom0\\": \{\\"type\\": \\"AdminVM\\"' "GetSystemInfo has dom0 as AdminVM"
+like "$sys" '\\"work\\": \{\\"type\\": \\"AppVM\\", \\"tags\\": \[\\"mail\\", \\"trusted\\"\]' "  and work with its tags"
+
+# The registry is libvirt: a restarted bulkheadd reads the same VMs back from the metadata.
+kill "$BULKHEADD_PID"; wait "$BULKHEADD_PID"
+e2e_start_bulkheadd
+is "$(call GetProperty ss work label)" 'v s "purple"' "properties survive a bulkheadd restart (libvirt metadata)"
+is "$("$VMCTL" prefs work tags)" "mail,trusted" "vmctl prefs reads them"
+"$VMCTL" prefs work tags web; is "$("$VMCTL" prefs work tags)" "web" "vmctl prefs sets them"
+err=$("$VMCTL" prefs work memory lots 2>&1); is "$?" 1 "vmctl prefs with a bad value exits 1"
+like "$err" "^vmctl: prefs: VM 'work': invalid memory 'lots'$" "  with one line naming VM, key and value"
+err=$("$VMCTL" start 2>&1); is "$?" 2 "vmctl start without a name is a usage error"
+err=$("$VMCTL" remove nosuch 2>&1); is "$?" 1 "vmctl remove of an unknown VM fails"
+like "$err" "VM 'nosuch' does not exist" "  naming it"
+is "$(call RemoveVM s work)" "" "RemoveVM"
+is "$(call ListVMs)" "a{sa{sv}} 0" "no VMs left"
+e2e_stop_bulkheadd
+err=$(DBUS_SESSION_BUS_ADDRESS=unix:path=$E2E_DIR/nobus "$VMCTL" list 2>&1); is "$?" 1 "vmctl without a bus exits 1"
+like "$err" "^vmctl: list: cannot " "  and says so"
+tap_done
