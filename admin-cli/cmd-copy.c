@@ -147,20 +147,31 @@ static bool broker_running(const char *vm)
 	       access(path, F_OK) == 0;
 }
 
+/* Where vm-copy-to is inside the VM: the same bindir (the "host" template shares /usr), unless
+ * BULKHEAD_GUEST_BINDIR says otherwise (image templates, the process-VM test bed). */
+static char *guest_program(bool move)
+{
+	const char *dir = getenv("BULKHEAD_GUEST_BINDIR");
+
+	return str_new_printf("%s/%s", dir && dir[0] ? dir : BULKHEAD_BINDIR,
+			      move ? "vm-move-to" : "vm-copy-to");
+}
+
 static _noreturn_ void exec_copy(const struct vmctl_command *cmd, bool move, struct copy_args *a)
 {
 	const char *env = getenv("BULKHEAD_QREXEC_CLIENT");
 	const char *client = env && env[0] ? env : BULKHEAD_BINDIR "/qrexec-client";
 	char **args = calloc((size_t)a->n_files + 10, sizeof(char *));
+	char *program = guest_program(move);
 	int n = 0;
 
-	if (!args)
+	if (!args || !program)
 		exit(VMCTL_EXIT_FAILURE);
 	args[n++] = (char *)"qrexec-client";
 	args[n++] = (char *)"-d";
 	args[n++] = a->from;
 	args[n++] = (char *)"--command";
-	args[n++] = (char *)(move ? BULKHEAD_BINDIR "/vm-move-to" : BULKHEAD_BINDIR "/vm-copy-to");
+	args[n++] = program;
 	args[n++] = (char *)"--summary";
 	args[n++] = (char *)"--";
 	args[n++] = a->to;

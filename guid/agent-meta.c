@@ -130,6 +130,7 @@ static int send_flags(struct agent *a, struct agent_window *w)
 		f.set |= GUI_FLAG_URGENT;
 	else
 		f.unset |= GUI_FLAG_URGENT;
+	f.unset |= GUI_FLAG_MINIMISE; /* minimising is a request (WM_CHANGE_STATE), not a state */
 	XFree(hints);
 	return agent_send32(a, GUI_MSG_FLAGS, (uint32_t)w->id, &f, sizeof(f));
 }
@@ -169,5 +170,34 @@ int agent_meta_property(struct agent *a, struct agent_window *w, Atom atom)
 		return send_flags(a, w);
 	if (atom == a->atom.wm_protocols)
 		read_protocols(a, w);
+	return 0;
+}
+
+/* _NET_WM_STATE fullscreen add/remove/toggle: done the way a window manager would, by setting
+ * the property, whose change then reaches guid like any other. */
+static int net_state_request(struct agent *a, struct agent_window *w, XClientMessageEvent *ev)
+{
+	bool now = has_state(a, w->id, a->atom.state_fullscreen), want;
+
+	if ((Atom)ev->data.l[1] != a->atom.state_fullscreen &&
+	    (Atom)ev->data.l[2] != a->atom.state_fullscreen)
+		return 0;
+	want = ev->data.l[0] == 2 ? !now : ev->data.l[0] == 1;
+	if (want == now)
+		return 0;
+	XChangeProperty(a->dpy, w->id, a->atom.net_state, XA_ATOM, 32, PropModeReplace,
+			(unsigned char *)&a->atom.state_fullscreen, want ? 1 : 0);
+	return 0;
+}
+
+int agent_meta_client_message(struct agent *a, struct agent_window *w, XClientMessageEvent *ev)
+{
+	struct gui_flags f = { .set = GUI_FLAG_MINIMISE };
+
+	if (ev->message_type == a->atom.net_state && ev->format == 32)
+		return net_state_request(a, w, ev);
+	if (ev->message_type == a->atom.wm_change_state && ev->format == 32 &&
+	    ev->data.l[0] == IconicState)
+		return agent_send32(a, GUI_MSG_FLAGS, (uint32_t)w->id, &f, sizeof(f));
 	return 0;
 }

@@ -197,22 +197,24 @@ int agent_windows_handle(struct agent *a, XEvent *ev)
 		return remove_window(a, w);
 	case PropertyNotify:
 		return on_property(a, w, &ev->xproperty);
+	case ClientMessage:
+		return agent_meta_client_message(a, w, &ev->xclient);
 	}
 	return 0;
 }
 
 static void intern_atoms(struct agent *a)
 {
-	static const char *names[] = { "_NET_WM_NAME",	      "UTF8_STRING",
-				       "WM_PROTOCOLS",	      "WM_DELETE_WINDOW",
-				       "_NET_WM_STATE",	      "_NET_WM_STATE_FULLSCREEN",
-				       "_NET_WM_STATE_HIDDEN" };
+	static const char *names[] = { "_NET_WM_NAME",	 "UTF8_STRING",
+				       "WM_PROTOCOLS",	 "WM_DELETE_WINDOW",
+				       "_NET_WM_STATE",	 "_NET_WM_STATE_FULLSCREEN",
+				       "WM_CHANGE_STATE" };
 	Atom at[ELEMENTSOF(names)];
 
 	XInternAtoms(a->dpy, (char **)names, ELEMENTSOF(names), False, at);
 	a->atom.net_wm_name = at[0], a->atom.utf8_string = at[1], a->atom.wm_protocols = at[2];
 	a->atom.wm_delete = at[3], a->atom.net_state = at[4], a->atom.state_fullscreen = at[5];
-	a->atom.wm_state_hidden = at[6];
+	a->atom.wm_change_state = at[6];
 }
 
 /* Redirect first, then list: a window created in between is reported by CreateNotify. */

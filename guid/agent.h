@@ -58,7 +58,7 @@ struct agent {
 	uint32_t host_w, host_h;
 	struct {
 		Atom net_wm_name, utf8_string, wm_protocols, wm_delete, net_state, state_fullscreen,
-			wm_state_hidden;
+			wm_change_state;
 	} atom;
 };
 
@@ -93,3 +93,5 @@ int agent_cursor_event(struct agent *a, XEvent *ev);
 /* agent-meta.c: title, class, hints, flags; all at map time, or the one a property changed. */
 int agent_meta_send(struct agent *a, struct agent_window *w);
 int agent_meta_property(struct agent *a, struct agent_window *w, Atom atom);
+/* A client's request to a window manager (there is none in the VM but the agent). */
+int agent_meta_client_message(struct agent *a, struct agent_window *w, XClientMessageEvent *ev);

@@ -118,19 +118,39 @@ void guid_deco_set_title(struct guid *g, struct guid_window *w, const char *sane
 			(const unsigned char *)full, (int)strlen(full));
 }
 
-/* _NET_WM_STATE before mapping; a window manager reads it when it manages the window. */
+/* Ask the host's window manager (EWMH) to add or remove up to two states of a mapped window. */
+static void request_state(struct guid *g, struct guid_window *w, bool add, Atom s1, Atom s2)
+{
+	XEvent ev = { .xclient = { .type = ClientMessage,
+				   .window = w->frame,
+				   .message_type = g->atom.net_state,
+				   .format = 32 } };
+
+	ev.xclient.data.l[0] = add ? 1 : 0;
+	ev.xclient.data.l[1] = (long)s1;
+	ev.xclient.data.l[2] = (long)s2;
+	ev.xclient.data.l[3] = 1; /* from an application */
+	XSendEvent(g->dpy, g->root, False, SubstructureRedirectMask | SubstructureNotifyMask, &ev);
+}
+
+/* Fullscreen becomes maximised unless this VM may go fullscreen, so the frame stays visible.
+ * Before mapping it is a property the window manager reads; afterwards, a request to it. */
 void guid_deco_set_state(struct guid *g, struct guid_window *w)
 {
+	bool fs = w->flags & GUI_FLAG_FULLSCREEN, allow = g->cfg->allow_fullscreen;
 	Atom state[2];
 	int n = 0;
 
-	if (w->flags & GUI_FLAG_FULLSCREEN) {
-		if (g->cfg->allow_fullscreen) {
-			state[n++] = g->atom.state_fullscreen;
-		} else {
-			state[n++] = g->atom.state_max_v;
-			state[n++] = g->atom.state_max_h;
-		}
+	if (w->mapped) {
+		request_state(g, w, fs && allow, g->atom.state_fullscreen, None);
+		request_state(g, w, fs && !allow, g->atom.state_max_v, g->atom.state_max_h);
+		return;
+	}
+	if (fs && allow)
+		state[n++] = g->atom.state_fullscreen;
+	if (fs && !allow) {
+		state[n++] = g->atom.state_max_v;
+		state[n++] = g->atom.state_max_h;
 	}
 	XChangeProperty(g->dpy, w->frame, g->atom.net_state, XA_ATOM, 32, PropModeReplace,
 			(unsigned char *)state, n);

@@ -223,6 +223,11 @@ static void link_port(const char *dev)
 	snprintf(target, sizeof(target), "../%s", dev);
 	snprintf(link, sizeof(link), INIT_PORT_DIR "/%s", name);
 	init_symlink(target, link);
+	/* The gui agent runs as the VM's user, in its X session; the qrexec port stays root's. */
+	snprintf(path, sizeof(path), "/dev/%s", dev);
+	if (strcmp(name, "org.bulkhead.gui.0") == 0 &&
+	    chown(path, INIT_USER_UID, INIT_USER_UID) < 0)
+		init_log("chown %s: %s", path, strerror(errno));
 }
 
 static int count_ports(void)

@@ -37,7 +37,7 @@ wait_for find_window "$VM1" '^probe$'
 wait_for find_window "$VM2" '^xlogo$'
 
 start_vm work blue "$VM1" "$HOST"
-start_vm personal orange "$VM2" "$HOST"
+start_vm personal orange "$VM2" "$HOST" --allow-fullscreen
 
 # 1. Windows, titles, properties.
 for t in '^\[work\] xterm$' '^\[work\] probe$' '^\[personal\] xlogo$' '^\[personal\] xterm$'; do
@@ -151,7 +151,7 @@ wait_for same_pixels "$VM1" '^probe$' "$wprobe"
 ok $? "after the resize the pixels still match"
 
 # 8. Close from the host: WM_DELETE_WINDOW reaches the VM's window, which goes away.
-DISPLAY=$HOST "$X_CLOSE" "$wprobe"
+DISPLAY=$HOST "$X_TOOL" close "$wprobe"
 wait_for grep -q closed "$work/probe.out"
 ok $? "closing on the host asks the VM's window to close"
 gone() { [ -z "$(find_window "$HOST" '^\[work\] probe$')" ]; }
@@ -171,6 +171,31 @@ has_menu() { [ "$(or_count)" -ge 1 ]; }
 wait_for has_menu
 ok $? "xterm's pop-up menu appears on the host as an override-redirect window"
 DISPLAY=$HOST xdotool mouseup 1 keyup ctrl
+
+# 10. Fullscreen is maximise unless the VM is allowed (personal is, work is not).
+DISPLAY=$VM1 "$GTK_PROBE" "$work/fs1.out" fullscreen &
+fs1=$!
+DISPLAY=$VM2 "$GTK_PROBE" "$work/fs2.out" fullscreen &
+fs2=$!
+guid_pids="$guid_pids $fs1 $fs2"
+wfs1=$(window_id "$HOST" '^\[work\] fs-probe$')
+wfs2=$(window_id "$HOST" '^\[personal\] fs-probe$')
+like "$(DISPLAY=$HOST xprop -id "$wfs1" _NET_WM_STATE)" \
+	'= _NET_WM_STATE_MAXIMIZED_VERT, _NET_WM_STATE_MAXIMIZED_HORZ$' \
+	"a fullscreen window of work is maximised instead"
+like "$(DISPLAY=$HOST xprop -id "$wfs2" _NET_WM_STATE)" '= _NET_WM_STATE_FULLSCREEN$' \
+	"personal, started with --allow-fullscreen, gets fullscreen"
+kill "$fs1" "$fs2"
+
+# 11. A grab inside the VM stays there: the host's keyboard and pointer remain free.
+DISPLAY=$VM1 "$X_TOOL" grab 20 >"$work/grab.out" &
+grabber=$!
+guid_pids="$guid_pids $grabber"
+wait_for grep -q grabbed "$work/grab.out"
+ok $? "a VM client grabs the VM's keyboard and pointer"
+DISPLAY=$HOST "$X_TOOL" grab-free
+ok $? "the host's keyboard and pointer are not grabbed"
+kill "$grabber"
 
 kill -0 "$(guid_pid work)" && kill -0 "$(guid_pid personal)"
 ok $? "both guids still run"

@@ -1,0 +1,22 @@
+#!/bin/bash
+# The bash completion completes what the built vmctl offers.
+. "$BULKHEAD_SOURCE_ROOT/tests/lib/tap.sh"
+PATH=$(dirname "$1"):$PATH
+. "$BULKHEAD_SOURCE_ROOT/packaging/bash-completion/vmctl"
+
+complete_words() { # complete_words WORD...: the candidates for the last word
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(($# - 1))
+	_vmctl
+	printf '%s\n' "${COMPREPLY[@]}"
+}
+
+like "$(complete_words vmctl pol)" '^policy$' "'vmctl pol' completes to policy"
+like "$(complete_words vmctl clip)" '^clipboard$' "'vmctl clip' completes to clipboard"
+is "$(complete_words vmctl policy "" | tr '\n' ' ')" "check eval " "policy offers check and eval"
+like "$(complete_words vmctl clipboard s)" '^show$' "clipboard actions complete"
+like "$(complete_words vmctl --v)" '^--version$' "global options complete"
+is "$(complete_words vmctl help hel)" "help" "help completes command names"
+n=$(complete_words vmctl "" | wc -l)
+is "$n" "$(($("$1" --help | awk '/^Commands:/{on=1;next} on&&NF{c++} /^$/&&on{on=0} END{print c}') + 2))" "every command from --help is offered"
+tap_done
