@@ -94,9 +94,9 @@ static bool append_notify_args(DBusMessage *m, const char *summary, const char *
 
 static int send_notify(DBusConnection *bus, const char *summary, const char *body)
 {
-	DBusMessage *m = dbus_message_new_method_call(
-		"org.freedesktop.Notifications", "/org/freedesktop/Notifications",
-		"org.freedesktop.Notifications", "Notify");
+	DBusMessage *m = dbus_message_new_method_call("org.freedesktop.Notifications",
+						      "/org/freedesktop/Notifications",
+						      "org.freedesktop.Notifications", "Notify");
 	int r = -ENOMEM;
 
 	if (!m)

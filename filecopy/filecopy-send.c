@@ -250,6 +250,24 @@ static int finish(const struct options *o, struct filecopy_sender *s, int r,
 	return r;
 }
 
+/* The reply comes on stdin when it is a pipe or socket. Returns 0 or an exit code. */
+static int init_sender(const struct options *o, struct filecopy_sender *s)
+{
+	int reply_fd = !o->no_reply && is_channel(STDIN_FILENO) ? STDIN_FILENO : -1;
+
+	if (o->move && reply_fd < 0) {
+		/* Without the receiver's word, nothing says the copy is whole: never delete then. */
+		fprintf(stderr,
+			"%s: --move needs the receiver's reply on stdin (a pipe or socket)\n",
+			o->prog);
+		return 2;
+	}
+	if (filecopy_sender_init(s, STDOUT_FILENO, reply_fd) < 0)
+		return log_oom(), 1;
+	s->record = o->move;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .prog = "filecopy-send" };
@@ -267,9 +285,9 @@ int main(int argc, char **argv)
 			o.prog);
 		return 2;
 	}
-	if (filecopy_sender_init(&s, STDOUT_FILENO, !o.no_reply && is_channel(0) ? 0 : -1) < 0)
-		return log_oom(), 1;
-	s.record = o.move;
+	r = init_sender(&o, &s);
+	if (r != 0)
+		return r;
 	start_progress(&o, &s);
 	r = send_all(&o, &s, &reply);
 	filecopy_progress_free(s.progress);

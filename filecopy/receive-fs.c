@@ -43,8 +43,12 @@ static int sys_openat2(int dirfd, const char *path, int flags)
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
 			   RESOLVE_NO_XDEV,
 	};
-	int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	int fd, tries = 0;
 
+	/* EAGAIN: a rename raced the RESOLVE_BENEATH check somewhere; the kernel asks to retry. */
+	do
+		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	while (fd < 0 && (errno == EAGAIN || errno == EINTR) && ++tries < 16);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -233,18 +237,29 @@ static int resolve_parent(struct recv_fs *fs, const char *name, char real[static
 }
 
 /* "name (k).ext" for files and links (the extension kept last so the file still opens with
- * the right program), "name (k)" for directories and names without a plain extension. */
+ * the right program), "name (k)" for directories and names without a plain extension. A name
+ * too long for the suffix loses the end of its stem, cut between UTF-8 characters. */
 static int conflict_name(const char *leaf, unsigned k, bool is_dir,
 			 char out[static FILECOPY_NAME_MAX + 1])
 {
 	const char *dot = is_dir ? NULL : strrchr(leaf, '.');
-	size_t stem = strlen(leaf);
-	int r;
+	size_t len = strlen(leaf), stem = len, keep;
+	char suffix[16];
+	int n = snprintf(suffix, sizeof(suffix), " (%u)", k);
 
 	if (dot && dot != leaf && strlen(dot) <= 16 && !strchr(dot, ' '))
 		stem = (size_t)(dot - leaf);
-	r = str_printf(out, FILECOPY_NAME_MAX + 1, "%.*s (%u)%s", (int)stem, leaf, k, leaf + stem);
-	return r < 0 ? -ENAMETOOLONG : 0;
+	keep = stem;
+	while (keep > 0 && len - stem + keep + (size_t)n > FILECOPY_NAME_MAX)
+		keep--;
+	while (keep > 0 && ((uint8_t)leaf[keep] & 0xc0) == 0x80)
+		keep--; /* do not split a multi-byte character */
+	if (keep == 0)
+		return -ENAMETOOLONG;
+	return str_printf(out, FILECOPY_NAME_MAX + 1, "%.*s%s%s", (int)keep, leaf, suffix,
+			  leaf + stem) < 0
+		       ? -ENAMETOOLONG
+		       : 0;
 }
 
 typedef int (*create_fn)(void *ctx, int dirfd, const char *name);

@@ -10,6 +10,7 @@
  * incomplete is left behind.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -180,9 +181,10 @@ static int receive_entry(struct receiver *rc)
 	r = filecopy_header_parse(untrusted_raw, &h);
 	if (r != 0)
 		return r;
+	/* Past a whole header, an EOF is "in the middle of a file", as Qubes' unpacker says. */
 	r = reader_need(&rc->in, h.namelen, &untrusted_name);
 	if (r < 0)
-		return r == -EPIPE ? -EREMOTEIO : r;
+		return r == -EPIPE ? -(int)FILECOPY_ESHORTDATA : r;
 	r = filecopy_name_parse(&h, untrusted_name, name);
 	if (r < 0) {
 		/* Say which entry, but only as much of the name as ends at its first NUL. */
@@ -196,6 +198,18 @@ static int receive_entry(struct receiver *rc)
 	if (h.type == S_IFLNK)
 		return receive_symlink(rc, name, &h);
 	return receive_dir(rc, name, &h);
+}
+
+/* Success means on disk: a move deletes its sources on our word (Qubes syncs too). dirfd may
+ * be O_PATH, which syncfs() does not take. */
+static int sync_beneath(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = fd < 0 || syncfs(fd) < 0 ? negative_errno() : 1;
+
+	if (fd >= 0)
+		close(fd);
+	return r;
 }
 
 static void send_reply(int out_fd, struct filecopy_receive_stats *st, uint32_t crc)
@@ -221,6 +235,8 @@ int filecopy_receive(int in_fd, int out_fd, int dirfd, const struct filecopy_lim
 	recv_fs_init(&rc.fs, dirfd);
 	while ((r = receive_entry(&rc)) == 0)
 		;
+	if (r == 1)
+		r = sync_beneath(dirfd);
 	stats->renamed = rc.fs.renamed;
 	stats->tmpfile = rc.fs.link_mode != LINK_NAMED;
 	memcpy(stats->renamed_to, rc.fs.renamed_to, sizeof(stats->renamed_to));

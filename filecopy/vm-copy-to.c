@@ -65,6 +65,26 @@ static const char *env_or(const char *name, const char *fallback)
 	return v && *v ? v : fallback;
 }
 
+/* filecopy-send: $BULKHEAD_FILECOPY_SEND, the installed one, or the one beside this program
+ * (a build tree, or a guest that sees the host's programs somewhere else). */
+static const char *sender_path(void)
+{
+	static char beside[4096];
+	const char *env = getenv("BULKHEAD_FILECOPY_SEND");
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	if (access(FILECOPY_SEND_PATH, X_OK) == 0)
+		return FILECOPY_SEND_PATH;
+	n = readlink("/proc/self/exe", beside, sizeof(beside) - 32);
+	if (n <= 0)
+		return FILECOPY_SEND_PATH;
+	beside[n] = '\0';
+	strcpy(strrchr(beside, '/') ? strrchr(beside, '/') + 1 : beside, "filecopy-send");
+	return access(beside, X_OK) == 0 ? beside : FILECOPY_SEND_PATH;
+}
+
 /* qrexec-client-vm TARGET bulkhead.Filecopy filecopy-send --as .. --target .. [--move]
  * [--quiet|--summary] -- FILE... */
 static char **build_argv(const char *target, const char *verbosity, char **files, int n)
@@ -77,7 +97,7 @@ static char **build_argv(const char *target, const char *verbosity, char **files
 	a[k++] = (char *)env_or("BULKHEAD_QREXEC_CLIENT_VM", "qrexec-client-vm");
 	a[k++] = (char *)target;
 	a[k++] = (char *)"bulkhead.Filecopy";
-	a[k++] = (char *)env_or("BULKHEAD_FILECOPY_SEND", FILECOPY_SEND_PATH);
+	a[k++] = (char *)sender_path();
 	a[k++] = (char *)"--as";
 	a[k++] = (char *)VMCOPY_NAME;
 	a[k++] = (char *)"--target";

@@ -51,11 +51,8 @@ void gui_label_rgb(const char *label, GdkRGBA *out)
 	gdk_rgba_parse(out, c ? c->rgb : "#888a85");
 }
 
-static gboolean dot_draw(GtkWidget *widget, cairo_t *cr, gpointer user_data)
+static void draw_dot(cairo_t *cr, const char *label, int w, int h)
 {
-	const char *label = user_data;
-	int w = gtk_widget_get_allocated_width(widget);
-	int h = gtk_widget_get_allocated_height(widget);
 	double r = MIN(w, h) / 2.0 - 1;
 	GdkRGBA rgba;
 
@@ -63,11 +60,30 @@ static gboolean dot_draw(GtkWidget *widget, cairo_t *cr, gpointer user_data)
 	cairo_arc(cr, w / 2.0, h / 2.0, r, 0, 2 * G_PI);
 	gdk_cairo_set_source_rgba(cr, &rgba);
 	cairo_fill_preserve(cr);
-	/* A thin dark ring keeps yellow and gray visible on a light theme. */
+	/* A thin dark ring keeps yellow and gray visible on a light theme, white on a selection. */
 	cairo_set_source_rgba(cr, 0, 0, 0, 0.35);
 	cairo_set_line_width(cr, 1);
 	cairo_stroke(cr);
+}
+
+static gboolean dot_draw(GtkWidget *widget, cairo_t *cr, gpointer user_data)
+{
+	draw_dot(cr, user_data, gtk_widget_get_allocated_width(widget),
+		 gtk_widget_get_allocated_height(widget));
 	return FALSE;
+}
+
+GdkPixbuf *gui_label_pixbuf_new(const char *label, int size)
+{
+	cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, size, size);
+	cairo_t *cr = cairo_create(surface);
+	GdkPixbuf *pixbuf;
+
+	draw_dot(cr, label, size, size);
+	cairo_destroy(cr);
+	pixbuf = gdk_pixbuf_get_from_surface(surface, 0, 0, size, size);
+	cairo_surface_destroy(surface);
+	return pixbuf;
 }
 
 GtkWidget *gui_label_dot_new(const char *label)

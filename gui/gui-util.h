@@ -24,6 +24,10 @@ const char *const *gui_label_names(void);
 /* A small filled circle in the colour of label, the VM's colour next to its name. */
 GtkWidget *gui_label_dot_new(const char *label);
 
+/* The same dot as an image, for list rows (a text colour would be lost on a selected row).
+ * Returns a new reference. */
+GdkPixbuf *gui_label_pixbuf_new(const char *label, int size);
+
 /* Bytes from a VM made printable: control characters and invalid UTF-8 become \xNN, long
  * strings end in "...". Free with g_free(). */
 char *gui_escape(const char *untrusted);

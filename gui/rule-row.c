@@ -48,7 +48,7 @@ GtkWidget *rule_columns_header_new(struct rule_columns *c, const char *last_titl
 {
 	static const char *const titles[] = { "Argument", "Source", "Target", "Action", "Options" };
 	/* About the editable fields' widths, so a list with only read-only rows lines up too. */
-	static const int widths[] = { 66, 114, 114, 75, 160 };
+	static const int widths[] = { 66, 140, 140, 75, 160 };
 	GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
 
 	gtk_widget_set_margin_start(box, 12);
@@ -175,9 +175,9 @@ static GtkWidget *fields_new(struct rule_row *row, const struct policy_file_rule
 
 	gtk_box_pack_start(b, field_new(row, RULE_COL_ARGUMENT, r->argument, 6, "Argument", c),
 			   FALSE, TRUE, 0);
-	gtk_box_pack_start(b, field_new(row, RULE_COL_SOURCE, r->source, 12, "Source", c), FALSE,
+	gtk_box_pack_start(b, field_new(row, RULE_COL_SOURCE, r->source, 15, "Source", c), FALSE,
 			   TRUE, 0);
-	gtk_box_pack_start(b, field_new(row, RULE_COL_TARGET, r->target, 12, "Target", c), FALSE,
+	gtk_box_pack_start(b, field_new(row, RULE_COL_TARGET, r->target, 15, "Target", c), FALSE,
 			   TRUE, 0);
 	gtk_box_pack_start(b, action_new(row, r->action, c), FALSE, TRUE, 0);
 	gtk_box_pack_start(b, field_new(row, RULE_COL_PARAMS, r->params, 16, "Options", c), TRUE,

@@ -5,7 +5,7 @@
  * (org.gtk.Actions at /org/bulkhead/Settings), which is how the tests drive the real window:
  *   save, revert, select-page(s), select-service(s), add-rule((ssssss)),
  *   test-request((ssss)), select-vm(s), quit; read-only states: problems (as), decision
- *   (s, JSON), manager (b: the VM list is shown), vms (as: its rows).
+ *   (s, JSON), manager (b: the VM list is shown), vms (as: its rows), vm-error (s).
  */
 #include <glib-unix.h>
 
@@ -116,6 +116,7 @@ static void add_actions(struct settings *s)
 	s->decision_action = state_action(s, "decision", g_variant_new_string(""));
 	s->manager_action = state_action(s, "manager", g_variant_new_boolean(FALSE));
 	s->vms_action = state_action(s, "vms", g_variant_new_strv(NULL, 0));
+	s->vm_error_action = state_action(s, "vm-error", g_variant_new_string(""));
 	gtk_application_set_accels_for_action(s->app, "app.save", save_accels);
 	gtk_application_set_accels_for_action(s->app, "app.quit", quit_accels);
 }

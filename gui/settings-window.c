@@ -77,5 +77,5 @@ void settings_window_error(struct settings *s, const char *text)
 
 	gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(d), "%s", text);
 	g_signal_connect(d, "response", G_CALLBACK(gtk_widget_destroy), NULL);
-	gtk_widget_show(d);
+	gtk_window_present(GTK_WINDOW(d));
 }

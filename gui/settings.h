@@ -29,6 +29,7 @@ struct settings {
 	GSimpleAction *problems_action; /* state: the errors the window shows */
 	GSimpleAction *decision_action; /* state: the tester's shown result */
 	GSimpleAction *manager_action;	/* state: is the manager's VM list shown (b) */
+	GSimpleAction *vm_error_action; /* state: the manager error the VMs page shows (s) */
 	GSimpleAction *vms_action; /* state: the VM rows shown, "name state label class template" */
 	struct policy_page *policy_page;
 	struct test_page *test_page;

@@ -165,7 +165,7 @@ static GtkComboBoxText *field_combo(GtkGrid *grid, int row, const char *mnemonic
 
 	gtk_label_set_xalign(GTK_LABEL(label), 1);
 	gtk_label_set_mnemonic_widget(GTK_LABEL(label), combo);
-	gtk_widget_set_hexpand(combo, TRUE);
+	gtk_widget_set_size_request(combo, 360, -1);
 	gtk_grid_attach(grid, label, 0, row, 1, 1);
 	gtk_grid_attach(grid, combo, 1, row, 1, 1);
 	g_signal_connect_swapped(combo, "changed", G_CALLBACK(test_page_update), t);
@@ -184,6 +184,7 @@ static GtkWidget *form_new(struct test_page *t)
 	gtk_label_set_xalign(GTK_LABEL(label), 1);
 	gtk_label_set_mnemonic_widget(GTK_LABEL(label), arg);
 	gtk_entry_set_placeholder_text(GTK_ENTRY(arg), "none");
+	gtk_widget_set_size_request(arg, 360, -1);
 	gtk_grid_attach(grid, label, 0, 1, 1, 1);
 	gtk_grid_attach(grid, arg, 1, 1, 1, 1);
 	t->argument = GTK_ENTRY(arg);

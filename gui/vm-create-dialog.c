@@ -107,4 +107,5 @@ void vm_create_dialog_run(GtkWindow *parent, vm_create_fn fn, gpointer user_data
 	g_signal_connect(w, "response", G_CALLBACK(on_response), c);
 	g_object_set_data_full(G_OBJECT(w), "create", c, g_free);
 	gtk_widget_show_all(w);
+	gtk_window_present(GTK_WINDOW(w));
 }

@@ -15,7 +15,7 @@
 #define MANAGER_IFACE "org.bulkhead.Manager1"
 #define CALL_TIMEOUT_MS 120000 /* a shutdown that waits can take a while under TCG */
 
-enum { COL_NAME, COL_DOT, COL_RGBA, COL_LABEL, COL_CLASS, COL_STATE, COL_TEMPLATE, N_COLS };
+enum { COL_NAME, COL_DOT, COL_LABEL, COL_CLASS, COL_STATE, COL_TEMPLATE, N_COLS };
 
 struct vms_page {
 	struct settings *s;
@@ -37,6 +37,8 @@ static void show_error(struct vms_page *v, const char *text)
 {
 	gtk_label_set_text(v->error_label, text);
 	gtk_widget_show(GTK_WIDGET(v->error_bar));
+	if (v->s->vm_error_action)
+		g_simple_action_set_state(v->s->vm_error_action, g_variant_new_string(text));
 }
 
 static char *selected_vm(struct vms_page *v, char **state)
@@ -79,13 +81,12 @@ static void add_vm(struct vms_page *v, const char *untrusted_name, GVariant *pro
 	g_autofree char *name = gui_escape(untrusted_name);
 	g_autofree char *template = gui_escape(dict_str(props, "template"));
 	const char *label = dict_str(props, "label");
-	GdkRGBA rgba;
+	g_autoptr(GdkPixbuf) dot = gui_label_pixbuf_new(label, 12);
 	GtkTreeIter it;
 
-	gui_label_rgb(label, &rgba);
 	gtk_list_store_append(v->store, &it);
-	gtk_list_store_set(v->store, &it, COL_NAME, name, COL_DOT, "\u25cf", COL_RGBA, &rgba,
-			   COL_LABEL, gui_label_is_known(label) ? label : "", COL_CLASS,
+	gtk_list_store_set(v->store, &it, COL_NAME, name, COL_DOT, dot, COL_LABEL,
+			   gui_label_is_known(label) ? label : "", COL_CLASS,
 			   dict_str(props, "class"), COL_STATE, dict_str(props, "state"),
 			   COL_TEMPLATE, template, -1);
 }
@@ -253,7 +254,7 @@ static void on_remove(GtkButton *b, struct vms_page *v)
 	gtk_dialog_set_default_response(GTK_DIALOG(d), GTK_RESPONSE_CANCEL);
 	g_object_set_data_full(G_OBJECT(d), "vm", name, g_free);
 	g_signal_connect(d, "response", G_CALLBACK(on_remove_response), v);
-	gtk_widget_show(d);
+	gtk_window_present(GTK_WINDOW(d));
 }
 
 static void on_state_changed(GDBusConnection *c, const char *sender, const char *path,
@@ -304,13 +305,12 @@ static void add_text_column(GtkTreeView *view, const char *title, int col)
 static void add_name_column(GtkTreeView *view)
 {
 	GtkTreeViewColumn *c = gtk_tree_view_column_new();
-	GtkCellRenderer *dot = gtk_cell_renderer_text_new();
+	GtkCellRenderer *dot = gtk_cell_renderer_pixbuf_new();
 	GtkCellRenderer *name = gtk_cell_renderer_text_new();
 
 	gtk_tree_view_column_set_title(c, "Name");
 	gtk_tree_view_column_pack_start(c, dot, FALSE);
-	gtk_tree_view_column_add_attribute(c, dot, "text", COL_DOT);
-	gtk_tree_view_column_add_attribute(c, dot, "foreground-rgba", COL_RGBA);
+	gtk_tree_view_column_add_attribute(c, dot, "pixbuf", COL_DOT);
 	gtk_tree_view_column_pack_start(c, name, TRUE);
 	gtk_tree_view_column_add_attribute(c, name, "text", COL_NAME);
 	gtk_tree_view_column_set_expand(c, TRUE);
@@ -322,8 +322,8 @@ static GtkWidget *list_view_new(struct vms_page *v)
 {
 	GtkWidget *scroll = gtk_scrolled_window_new(NULL, NULL);
 
-	v->store = gtk_list_store_new(N_COLS, G_TYPE_STRING, G_TYPE_STRING, GDK_TYPE_RGBA,
-				      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+	v->store = gtk_list_store_new(N_COLS, G_TYPE_STRING, GDK_TYPE_PIXBUF, G_TYPE_STRING,
+				      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 	gtk_tree_sortable_set_sort_column_id(GTK_TREE_SORTABLE(v->store), COL_NAME,
 					     GTK_SORT_ASCENDING);
 	v->view = GTK_TREE_VIEW(gtk_tree_view_new_with_model(GTK_TREE_MODEL(v->store)));

@@ -20,6 +20,9 @@
 #include "agent.h"
 #include "log.h"
 
+#define AGENT_STRIP_BYTES (1u << 20)
+_Static_assert(AGENT_STRIP_BYTES <= GUI_DAMAGE_MAX_BYTES, "a strip fits a message");
+
 int agent_damage_init(struct agent *a)
 {
 	if (!XDamageQueryExtension(a->dpy, &a->damage_event, &a->damage_error))
@@ -138,37 +141,60 @@ static void image_free(struct agent *a, XImage *img)
 	XDestroyImage(img);
 }
 
-/* One strip: capture and send; consumes a credit even if the capture failed (nothing sent). */
-static int send_strip(struct agent *a, struct agent_window *w, struct agent_rect r)
+/* Send a captured chunk as strips of about AGENT_STRIP_BYTES, one credit each: guid paints
+ * one strip while the next crosses the channel, so a large update arrives sooner than as one
+ * message, without capturing more often. */
+static int send_strips(struct agent *a, struct agent_window *w, struct agent_rect r,
+		       const char *pixels, int strip_rows)
+{
+	for (int done = 0; done < r.h;) {
+		int h = MIN(r.h - done, strip_rows);
+		struct gui_damage d = { r.x, r.y + done, r.w, h, ++w->seq };
+		int ret =
+			agent_send_damage(a, (uint32_t)w->id, &d, pixels + (size_t)done * r.w * 4);
+		if (ret < 0)
+			return ret;
+		w->credits--;
+		done += h;
+	}
+	return 0;
+}
+
+/* One capture of as many rows as the credits can carry, sent as strips. 1 if nothing could be
+ * captured (the window went away under us, its destroy event follows; or an unusable pixel
+ * format): the caller drops the rectangle, no credit spent. */
+static int send_chunk(struct agent *a, struct agent_window *w, struct agent_rect r, int strip_rows)
 {
 	XImage *img = capture(a, w, r);
-	int ret = 0;
+	int ret = 1;
 
 	if (!img)
-		return 0; /* the window went away under us; its destroy event follows */
-	if (img->bits_per_pixel == 32 && img->bytes_per_line == r.w * 4) {
-		struct gui_damage d = { r.x, r.y, r.w, r.h, ++w->seq };
-		ret = agent_send_damage(a, (uint32_t)w->id, &d, img->data);
-		w->credits--;
-	} else {
-		log_warning("Window 0x%lx: unsupported pixel format (%d bpp)", w->id,
-			    img->bits_per_pixel);
-	}
+		return 1;
+	if (img->bits_per_pixel == 32 && img->bytes_per_line == r.w * 4)
+		ret = send_strips(a, w, r, img->data, strip_rows);
+	else
+		log_debug("Window 0x%lx: unsupported pixel format (%d bpp)", w->id,
+			  img->bits_per_pixel);
 	image_free(a, img);
 	return ret;
 }
 
-/* Send as many strips of the first dirty rectangle as credits allow; keep the rest dirty. */
+/* Send as much of the first dirty rectangle as credits allow; keep the rest dirty. */
 static int send_rect(struct agent *a, struct agent_window *w, struct agent_rect *r)
 {
-	int rows = (int)(GUI_DAMAGE_MAX_BYTES / ((size_t)r->w * 4));
+	size_t row_bytes = (size_t)r->w * 4;
+	int strip_rows = (int)MAX(AGENT_STRIP_BYTES / row_bytes, (size_t)1);
+	int max_rows = (int)(GUI_DAMAGE_MAX_BYTES / row_bytes); /* the capture buffer */
 
 	while (r->h > 0 && w->credits > 0) {
-		struct agent_rect strip = { r->x, r->y, r->w, MIN(r->h, rows) };
-		int ret = send_strip(a, w, strip);
+		int rows = MIN(MIN(r->h, max_rows), (int)w->credits * strip_rows);
+		struct agent_rect chunk = { r->x, r->y, r->w, rows };
+		int ret = send_chunk(a, w, chunk, strip_rows);
 		if (ret < 0)
 			return ret;
-		r->y += strip.h, r->h -= strip.h;
+		if (ret > 0)
+			rows = r->h;
+		r->y += rows, r->h -= rows;
 	}
 	return 0;
 }

@@ -32,7 +32,7 @@
  * larger rectangles are sent as strips. */
 #define GUI_DAMAGE_MAX_BYTES (8u << 20)
 /* Unacknowledged damage messages per window the agent may have in flight. */
-#define GUI_WINDOW_CREDITS 4
+#define GUI_WINDOW_CREDITS 16
 
 enum gui_msg_type {
 	/* handshake */

@@ -145,6 +145,7 @@ static int read_channel(struct guid *g)
 	while ((r = msg_reader_next(&g->reader, &m)) == 1)
 		if ((r = guid_dispatch(g, &m)) < 0)
 			return r;
+	guid_paint_sync(g);
 	if (r == -EMSGSIZE)
 		return log_error_errno(EPROTO, "Protocol violation: message over %zu bytes",
 				       (size_t)GUI_MAX_PAYLOAD);

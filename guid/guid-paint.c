@@ -9,9 +9,9 @@
  * Speed: when the host display takes MIT-SHM, the channel's read buffer itself is a shared
  * segment, so a damage message's pixels are read from the VM straight into memory the X server
  * reads with XShmPutImage: no copy in guid. Small rectangles (and displays without MIT-SHM) go
- * with XPutImage straight from the message. The ack that lets the agent send more is queued
- * only after the server has the pixels, which is the per-window flow control that bounds both
- * sides' memory.
+ * with XPutImage straight from the message. The acks that let the agent send more leave only
+ * after the server has the pixels (guid_paint_sync(), once per batch of messages read, before
+ * the buffer is read into again): the per-window flow control that bounds both sides' memory.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -145,7 +145,7 @@ static void put_pixels(struct guid *g, Window dst, const struct gui_damage *d,
 		img.obdata = (char *)&g->painter.shm;
 		XShmPutImage(g->dpy, dst, g->painter.gc, &img, 0, 0, (int)d->x, (int)d->y, d->w,
 			     d->h, False);
-		XSync(g->dpy, False); /* the next read reuses the buffer */
+		g->painter.shm_pending = true; /* guid_paint_sync() before the buffer is reused */
 		return;
 	}
 	image_init(g, &img, (char *)pixels, d->w, d->h);
@@ -165,6 +165,14 @@ int guid_paint_damage(struct guid *g, struct guid_window *w, const struct gui_ag
 				       d->w, d->h, d->x, d->y, w->id, w->vm.w, w->vm.h);
 	put_pixels(g, w->content, d, m->u.damage.pixels);
 	return guid_send32(g, GUI_MSG_ACK, w->id, &ack, sizeof(ack));
+}
+
+void guid_paint_sync(struct guid *g)
+{
+	if (!g->painter.shm_pending)
+		return;
+	XSync(g->dpy, False);
+	g->painter.shm_pending = false;
 }
 
 static Cursor cursor_for(struct guid *g, uint32_t shape)

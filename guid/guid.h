@@ -53,6 +53,7 @@ struct guid_outq {
 
 struct guid_painter {
 	bool use_shm;
+	bool shm_pending; /* XShmPutImage sent, not yet known to be done */
 	XShmSegmentInfo shm;
 	GC gc;
 };
@@ -113,6 +114,9 @@ void guid_window_host_configured(struct guid *g, struct guid_window *w, const XC
 int guid_painter_init(struct guid *g);
 void guid_painter_finish(struct guid *g);
 int guid_paint_damage(struct guid *g, struct guid_window *w, const struct gui_agent_msg *m);
+/* Wait until the X server has read every MIT-SHM image sent: before reading into the buffer
+ * again, and before the acks of those images leave. */
+void guid_paint_sync(struct guid *g);
 /* The VM's pointer shape (GUI_CURSOR_*), on one window or (w NULL) on all of them. */
 void guid_paint_set_cursor(struct guid *g, struct guid_window *w, uint32_t shape);
 void guid_paint_cursor_window(struct guid *g, struct guid_window *w);

@@ -376,11 +376,35 @@ static DBusHandlerResult on_filter(DBusConnection *bus, DBusMessage *msg, void *
 	return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
 }
 
+/* Both bulkheadd and libvirt report some transitions (a Shutdown call, then the guest's
+ * power-off): remember what was last said per VM, and say each change once. */
+static bool state_is_new(struct bulkheadd *d, const char *name, const char *state)
+{
+	struct hv_last_state *free_slot = NULL;
+
+	for (size_t i = 0; i < HV_MAX_VMS; i++) {
+		struct hv_last_state *l = &d->last_state[i];
+		if (streq(l->vm, name)) {
+			if (streq(l->state, state))
+				return false;
+			l->state = state;
+			return true;
+		}
+		if (!free_slot && !l->vm[0])
+			free_slot = l;
+	}
+	if (free_slot) {
+		str_copy(free_slot->vm, sizeof(free_slot->vm), name);
+		free_slot->state = state;
+	}
+	return true;
+}
+
 void hv_dbus_state_changed(struct bulkheadd *d, const char *name, const char *state)
 {
 	DBusMessage *sig;
 
-	if (!d->bus)
+	if (!d->bus || !state_is_new(d, name, state))
 		return;
 	sig = dbus_message_new_signal(MANAGER_PATH, MANAGER_NAME, "StateChanged");
 	if (!sig)

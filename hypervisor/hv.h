@@ -89,6 +89,10 @@ struct bulkheadd {
 	struct DBusConnection *bus;
 	int dispatch_timer;
 	struct hv_daemon daemons[HV_MAX_VMS];
+	struct hv_last_state {
+		char vm[VM_NAME_MAX + 1];
+		const char *state; /* a string literal */
+	} last_state[HV_MAX_VMS];  /* StateChanged is sent on changes only */
 	struct hv_pending *pending;
 	bool quit;
 };

@@ -28,10 +28,10 @@ const struct vm *eval_dispvm_template(const struct eval_ctx *c)
 }
 
 /* A VM name in a rule names the admin VM also when the request spelled it "@adminvm". */
-static bool name_matches_request(const char *name, const struct eval_ctx *c)
+static bool name_matches_request(const char *name, uint32_t hash, const struct eval_ctx *c)
 {
 	if (c->kind == REQUEST_VM)
-		return streq(c->target->name, name);
+		return c->target->name_hash == hash && streq(c->target->name, name);
 	return c->kind == REQUEST_ADMIN_LITERAL && c->info->admin &&
 	       streq(c->info->admin->name, name);
 }
@@ -46,7 +46,7 @@ static bool target_matches(const struct token *t, const struct eval_ctx *c)
 	case TOKEN_ANYVM:
 		return !request_is_admin(c);
 	case TOKEN_NAME:
-		return name_matches_request(t->value, c);
+		return name_matches_request(t->value, t->hash, c);
 	case TOKEN_ADMINVM:
 		return request_is_admin(c);
 	case TOKEN_DEFAULT:
@@ -87,7 +87,7 @@ static bool source_matches(const struct token *t, const struct eval_ctx *c)
 	case TOKEN_ANYVM:
 		return !s->is_admin;
 	case TOKEN_NAME:
-		return streq(s->name, t->value);
+		return s->name_hash == t->hash && streq(s->name, t->value);
 	case TOKEN_ADMINVM:
 		return s->is_admin;
 	case TOKEN_TAG:
@@ -105,7 +105,8 @@ static bool source_matches(const struct token *t, const struct eval_ctx *c)
 
 bool rule_matches_source_indexed(const struct rule *r, const struct eval_ctx *c)
 {
-	if (!r->any_argument && !streq(r->argument, c->argument))
+	if (!r->any_argument &&
+	    (r->argument_hash != c->argument_hash || !streq(r->argument, c->argument)))
 		return false;
 	return source_matches(&r->source, c);
 }
@@ -177,6 +178,7 @@ static int eval_ctx_init(struct eval_ctx *c, const struct policy_request *req,
 	argbuf[0] = '+';
 	strcpy(argbuf + 1, arg);
 	c->argument = argbuf;
+	c->argument_hash = name_hash(argbuf);
 	if (req->source && streq(req->source, "@adminvm"))
 		c->source = c->info->admin;
 	else if (req->source)

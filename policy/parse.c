@@ -215,6 +215,7 @@ static int rule_columns(const struct line_ctx *l, struct rule *r, const struct r
 		return -ENOMEM;
 	r->any_service = streq(r->service, "*");
 	r->any_argument = streq(r->argument, "*");
+	r->argument_hash = name_hash(r->argument);
 	if ((k = check_token(l, "source", r->source_text, TOKENS_SOURCE, &r->source)) < 0 ||
 	    (k = check_token(l, "target", r->target_text, TOKENS_TARGET, &r->target)) < 0)
 		return k;

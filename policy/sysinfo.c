@@ -153,6 +153,7 @@ static int parse_domains(struct sysinfo_parser *sp, struct json_object *domains)
 			return parse_error(sp, "Invalid domain name '%.64s'.", name);
 		if (!(vm->name = strdup(name)))
 			return -ENOMEM;
+		vm->name_hash = name_hash(name);
 		info->n_vms++;
 		if ((r = parse_vm(sp, vm, o)) < 0)
 			return r;

@@ -42,6 +42,7 @@ static int token_set(struct token *t, enum token_kind kind, const char *text, co
 	t->kind = kind;
 	t->text = text;
 	t->value = value;
+	t->hash = name_hash(value);
 	return 0;
 }
 

@@ -37,7 +37,9 @@ static int recv_request(int fd, struct qrexec_call_request *req, int fds[3])
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = { &m, sizeof(m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
 			     .msg_controllen = sizeof(u.buf) };
 	ssize_t n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | MSG_WAITALL);
 	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
@@ -77,8 +79,7 @@ static void take_fds(struct agent_call *c, int fds[3])
 	pump_set_dst(&c->pump, 1, fd < 0 ? safe_close(fds[2]) : fd, sock);
 }
 
-static void start_call(struct agent *a, int ctl, const struct qrexec_call_request *req,
-		       int fds[3])
+static void start_call(struct agent *a, int ctl, const struct qrexec_call_request *req, int fds[3])
 {
 	struct qrexec_call_request wire = *req;
 	struct agent_call *c = NULL;
@@ -145,6 +146,7 @@ static int on_exit_msg(struct agent *a, struct agent_call *c, const struct msg *
 		return log_error_errno(EBADMSG, "Bad exit message from the host.");
 	c->got_final = true;
 	c->pump.src[0] = safe_close(c->pump.src[0]);
+	pump_peer_done(&c->pump);
 	agent_call_maybe_done(a, c);
 	return 0;
 }
@@ -161,8 +163,10 @@ int agent_client_on_message(struct agent *a, struct agent_call *c, const struct 
 		return on_refused(a, c, m);
 	if (m->type == QREXEC_MSG_EXIT)
 		return on_exit_msg(a, c, m);
-	if (!c->connected || c->got_final || pump_on_message(&c->pump, m->type, m->payload, m->len) < 0)
-		return log_error_errno(EBADMSG, "Unexpected message 0x%x for call %u.", m->type, m->id);
+	if (!c->connected || c->got_final ||
+	    pump_on_message(&c->pump, m->type, m->payload, m->len) < 0)
+		return log_error_errno(EBADMSG, "Unexpected message 0x%x for call %u.", m->type,
+				       m->id);
 	agent_call_maybe_done(a, c);
 	return 0;
 }

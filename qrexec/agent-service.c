@@ -55,8 +55,7 @@ static int service_lookup_one(struct agent *a, const char *name, struct service_
 	return -ENOENT;
 }
 
-static int service_lookup(struct agent *a, const struct qrexec_call *call,
-			  struct service_file *ret)
+static int service_lookup(struct agent *a, const struct qrexec_call *call, struct service_file *ret)
 {
 	if (call->argument[0] && service_lookup_one(a, call->full, ret) == 0)
 		return 0;

@@ -9,6 +9,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 
 #include "agent.h"
 #include "channel.h"
+#include "fdio.h"
 #include "log.h"
 #include "local-call.h"
 #include "macro.h"
@@ -40,6 +42,43 @@ int agent_send(struct agent *a, uint32_t type, uint32_t id, const void *payload,
 	return 0;
 }
 
+/* Header first, then the payload straight from the pipe. The header has promised len bytes,
+ * so if splice is not possible here (a channel device without splice support) they are
+ * copied instead; the pipe holds them already (FIONREAD), so neither way blocks on it. */
+static int agent_send_spliced(struct agent *a, uint32_t type, uint32_t id, int fd, size_t len)
+{
+	static uint8_t buf[QREXEC_DATA_MAX];
+	struct msg_header h;
+	int r;
+
+	msg_header_encode(&h, type, id, (uint32_t)len);
+	r = fd_write_all(a->chan, &h, sizeof(h));
+	while (r >= 0 && len > 0) {
+		ssize_t k = splice(fd, NULL, a->chan, NULL, len, SPLICE_F_MOVE | SPLICE_F_MORE);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		len -= (size_t)k;
+	}
+	if (r >= 0 && len > 0 && (r = fd_read_exact(fd, buf, len)) >= 0)
+		r = fd_write_all(a->chan, buf, len);
+	if (r < 0) {
+		log_error_errno(r, "Writing to the channel failed: %m");
+		exit(EXIT_FAILURE);
+	}
+	return 0;
+}
+
+static int call_send_spliced(void *ctx, uint32_t type, int fd, size_t len)
+{
+	struct agent_call *c = ctx;
+
+	if (c->sent_final)
+		return 0;
+	return agent_send_spliced(c->agent, type, c->id, fd, len);
+}
+
 static int call_send(void *ctx, uint32_t type, const void *payload, size_t len)
 {
 	struct agent_call *c = ctx;
@@ -56,9 +95,11 @@ struct agent_call *agent_call_new(struct agent *a, uint32_t id, bool service)
 		struct agent_call *c = &a->calls[i];
 		if (c->used)
 			continue;
-		*c = (struct agent_call){ .agent = a, .used = true, .service = service, .id = id,
-					  .ctl = -1 };
+		*c = (struct agent_call){
+			.agent = a, .used = true, .service = service, .id = id, .ctl = -1
+		};
 		pump_init(&c->pump, service, call_send, c);
+		c->pump.send_spliced = call_send_spliced;
 		return c;
 	}
 	return NULL;
@@ -147,7 +188,8 @@ static int hello(struct agent *a)
 	while ((k = msg_reader_next(&a->rd, &m)) == 0) {
 		ssize_t n = msg_reader_fill(&a->rd, a->chan);
 		if (n <= 0)
-			return log_error_errno(n < 0 ? (int)n : EPIPE, "No hello from the host: %m");
+			return log_error_errno(n < 0 ? (int)n : EPIPE,
+					       "No hello from the host: %m");
 	}
 	if (k < 0 || m.type != QREXEC_MSG_HELLO || qrexec_parse_hello(&m, &version) < 0)
 		return log_error_errno(EPROTO, "Bad hello from the host.");

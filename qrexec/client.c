@@ -66,8 +66,7 @@ static int send_request(struct client *c, const char *vm, const char *service, c
 	if (!buf)
 		return -ENOMEM;
 	struct qrexec_exec_request *req = (struct qrexec_exec_request *)buf;
-	int r = qrexec_exec_request_init(req, ADMIN_VM, vm, service,
-					 cmd ? QREXEC_EXEC_COMMAND : 0);
+	int r = qrexec_exec_request_init(req, ADMIN_VM, vm, service, cmd ? QREXEC_EXEC_COMMAND : 0);
 	if (r < 0)
 		return r;
 	size_t off = sizeof(*req);
@@ -111,6 +110,7 @@ static int on_message(struct client *c, const struct msg *m)
 	if (m->type == QREXEC_MSG_EXIT && c->connected && qrexec_parse_exit(m, &c->status) == 0) {
 		c->done = true;
 		c->pump.src[0] = safe_close(c->pump.src[0]);
+		pump_peer_done(&c->pump);
 		return 0;
 	}
 	if (!c->connected)

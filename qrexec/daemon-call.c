@@ -133,8 +133,7 @@ static void agent_msg_outgoing(struct daemon *d, struct dcall *c, const struct m
 }
 
 /* The VM's final answer to a call into it goes to the link; without a link, we close. */
-static void agent_final(struct daemon *d, struct dcall *c, uint32_t type, const void *p,
-			size_t len)
+static void agent_final(struct daemon *d, struct dcall *c, uint32_t type, const void *p, size_t len)
 {
 	c->chan_got_final = true;
 	if (dcall_link_send(c, type, p, len) >= 0)
@@ -181,8 +180,8 @@ static void agent_msg_incoming(struct daemon *d, struct dcall *c, const struct m
 	} else if (m->type == QREXEC_MSG_EXIT) {
 		agent_exit(d, c, m);
 	} else {
-		daemon_violation(d, "message 0x%x not allowed from a service (call %u).",
-				 m->type, m->id);
+		daemon_violation(d, "message 0x%x not allowed from a service (call %u).", m->type,
+				 m->id);
 	}
 	daemon_call_maybe_done(d, c);
 }

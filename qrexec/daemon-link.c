@@ -181,9 +181,9 @@ static void link_msg_outgoing(struct daemon *d, struct dcall *c, const struct ms
 		c->state = DC_RELAY;
 	} else if (m->type == QREXEC_MSG_REFUSED || m->type == QREXEC_MSG_EXIT) {
 		c->link_got_final = true;
-	} else if (c->state != DC_RELAY || (m->type != QREXEC_MSG_DATA_STDOUT &&
-					    m->type != QREXEC_MSG_DATA_STDERR &&
-					    m->type != QREXEC_MSG_WINDOW)) {
+	} else if (c->state != DC_RELAY ||
+		   (m->type != QREXEC_MSG_DATA_STDOUT && m->type != QREXEC_MSG_DATA_STDERR &&
+		    m->type != QREXEC_MSG_WINDOW)) {
 		return;
 	}
 	if (c->chan_sent_final)

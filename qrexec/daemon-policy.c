@@ -84,7 +84,8 @@ static void policy_reply(struct daemon *d, const struct msg *m)
 			continue;
 		bool allowed = le32toh(r.allowed) == 1 && qrexec_target_is_valid(target) &&
 			       target[0] != '@';
-		allowed = allowed || (le32toh(r.allowed) == 1 && str_startswith(target, "@dispvm:"));
+		allowed =
+			allowed || (le32toh(r.allowed) == 1 && str_startswith(target, "@dispvm:"));
 		return dcall_policy_answer(d, c, allowed, target, reason);
 	}
 }

@@ -69,7 +69,9 @@ struct dcall *daemon_call_new(struct daemon *d, bool incoming)
 		struct dcall *c = &d->calls[i];
 		if (c->used)
 			continue;
-		*c = (struct dcall){ .used = true, .incoming = incoming, .link = -1,
+		*c = (struct dcall){ .used = true,
+				     .incoming = incoming,
+				     .link = -1,
 				     .agent_credit = QREXEC_WINDOW };
 		return c;
 	}
@@ -185,26 +187,39 @@ static void link_ready(struct daemon *d, struct dcall *c, short revents)
 		daemon_call_maybe_done(d, c);
 }
 
+static void dispatch_one(struct daemon *d, enum watch_kind kind, struct dcall *c, int fd, short rev)
+{
+	bool in = rev & (POLLIN | POLLHUP | POLLERR);
+
+	switch (kind) {
+	case W_CHAN:
+		if (rev & POLLOUT)
+			channel_writable(d);
+		if (in)
+			channel_readable(d);
+		break;
+	case W_LISTEN:
+		dcall_accept_link(d);
+		break;
+	case W_POLICY:
+		if (rev & POLLOUT)
+			daemon_policy_writable(d);
+		if (in && d->policy_fd >= 0)
+			daemon_policy_readable(d);
+		break;
+	case W_LINK:
+		if (c->used && c->link == fd) /* not freed or replaced earlier in this round */
+			link_ready(d, c, rev);
+		break;
+	}
+}
+
 static void dispatch(struct daemon *d, struct pollset *ps)
 {
-	for (size_t i = 0; i < ps->n; i++) {
-		short rev = ps->fds[i].revents;
-		if (!rev)
-			continue;
-		if (ps->kinds[i] == W_CHAN && (rev & POLLOUT))
-			channel_writable(d);
-		if (ps->kinds[i] == W_CHAN && (rev & (POLLIN | POLLHUP | POLLERR)))
-			channel_readable(d);
-		else if (ps->kinds[i] == W_LISTEN)
-			dcall_accept_link(d);
-		else if (ps->kinds[i] == W_POLICY && (rev & POLLOUT))
-			daemon_policy_writable(d);
-		if (ps->kinds[i] == W_POLICY && (rev & (POLLIN | POLLHUP | POLLERR)))
-			daemon_policy_readable(d);
-		else if (ps->kinds[i] == W_LINK && ps->calls[i]->used &&
-			 ps->calls[i]->link == ps->fds[i].fd)
-			link_ready(d, ps->calls[i], rev);
-	}
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->fds[i].revents)
+			dispatch_one(d, ps->kinds[i], ps->calls[i], ps->fds[i].fd,
+				     ps->fds[i].revents);
 }
 
 static _Noreturn void run(struct daemon *d)

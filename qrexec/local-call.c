@@ -53,7 +53,9 @@ static int send_request(int fd, const char *target, const char *service, const i
 		struct cmsghdr align;
 	} u = { 0 };
 	struct iovec iov = { &m, sizeof(m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
 			     .msg_controllen = sizeof(u.buf) };
 
 	if (str_copy(m.req.target, sizeof(m.req.target), target) < 0 ||
@@ -61,7 +63,8 @@ static int send_request(int fd, const char *target, const char *service, const i
 		return -ENAMETOOLONG;
 	msg_header_encode(&m.h, QREXEC_MSG_LOCAL_CALL, 0, sizeof(m.req));
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	*c = (struct cmsghdr){ .cmsg_len = CMSG_LEN(3 * sizeof(int)), .cmsg_level = SOL_SOCKET,
+	*c = (struct cmsghdr){ .cmsg_len = CMSG_LEN(3 * sizeof(int)),
+			       .cmsg_level = SOL_SOCKET,
 			       .cmsg_type = SCM_RIGHTS };
 	memcpy(CMSG_DATA(c), fds, 3 * sizeof(int));
 	return sendmsg(fd, &mh, MSG_NOSIGNAL) == (ssize_t)sizeof(m) ? 0 : -EIO;

@@ -174,7 +174,8 @@ void pd_ask_readable(struct pd *pd)
 
 	while (read(pd->ask_pipe[0], &a, sizeof(a)) == sizeof(a)) {
 		const char *by = a->answered_by;
-		if (a->allowed && (!a->answer || policy_decision_accept_answer(&a->dec, a->answer) < 0))
+		if (a->allowed &&
+		    (!a->answer || policy_decision_accept_answer(&a->dec, a->answer) < 0))
 			by = "user (target not among the candidates)";
 		if (!a->allowed || a->dec.result != POLICY_ALLOW) {
 			a->dec.result = POLICY_DENY;

@@ -37,8 +37,7 @@ static void add_str(struct json_object *o, const char *key, const char *value)
 }
 
 static struct json_object *audit_record(const struct pd_request *req,
-					const struct policy_decision *dec,
-					const char *answered_by)
+					const struct policy_decision *dec, const char *answered_by)
 {
 	char now[64], rule[4200];
 	struct json_object *o = json_object_new_object();
@@ -65,7 +64,9 @@ void pd_audit(struct pd *pd, const struct pd_request *req, const struct policy_d
 	      const char *answered_by)
 {
 	_cleanup_(json_object_putp) struct json_object *o = audit_record(req, dec, answered_by);
-	const char *line = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
+	const char *line = o ? json_object_to_json_string_ext(
+				       o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+			     : NULL;
 
 	if (!line)
 		return (void)log_oom();
@@ -87,8 +88,7 @@ void pd_notify(struct pd *pd, const struct pd_request *req, const struct policy_
 	snprintf(body, sizeof(body), "%s → %s: %s%s%s", req->source,
 		 denied ? (req->target[0] ? req->target : "@default") : dec->target, req->service,
 		 req->argument[0] ? "+" : "", req->argument);
-	int r = notifier_send(pd->notifier, denied ? "Bulkhead: request denied" : "Bulkhead",
-			      body);
+	int r = notifier_send(pd->notifier, denied ? "Bulkhead: request denied" : "Bulkhead", body);
 	if (r < 0)
 		log_debug_errno(r, "No notification sent: %m");
 }

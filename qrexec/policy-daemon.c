@@ -32,7 +32,7 @@
 #include "qrexec.h"
 #include "strutil.h"
 
-#define WATCH_MASK                                                                        \
+#define WATCH_MASK                                                                          \
 	(IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | \
 	 IN_DELETE_SELF | IN_MOVE_SELF | IN_ATTRIB)
 #define NOTIFY_PER_MINUTE 10
@@ -104,15 +104,15 @@ void pd_reply(struct pd *pd, const struct pd_request *req, bool allowed, const c
 		log_warning("Cannot answer a qrexec daemon.");
 }
 
-void pd_finish_decision(struct pd *pd, const struct pd_request *req,
-			struct policy_decision *dec, const char *answered_by)
+void pd_finish_decision(struct pd *pd, const struct pd_request *req, struct policy_decision *dec,
+			const char *answered_by)
 {
 	bool allowed = dec->result == POLICY_ALLOW && dec->target;
 
-	log_info("%s -> %s %s%s%s: %s%s%s (%s)", req->source, req->target[0] ? req->target : "@default",
-		 req->service, req->argument[0] ? "+" : "", req->argument,
-		 allowed ? "allow to " : "deny", allowed ? dec->target : "",
-		 "", dec->reason ? dec->reason : "");
+	log_info("%s -> %s %s%s%s: %s%s%s (%s)", req->source,
+		 req->target[0] ? req->target : "@default", req->service,
+		 req->argument[0] ? "+" : "", req->argument, allowed ? "allow to " : "deny",
+		 allowed ? dec->target : "", "", dec->reason ? dec->reason : "");
 	pd_reply(pd, req, allowed, dec->target, dec->reason);
 	pd_audit(pd, req, dec, answered_by);
 	pd_notify(pd, req, dec);
@@ -138,7 +138,8 @@ static int parse_query(const struct msg *m, struct pd_request *req)
 
 static void on_query(struct pd *pd, size_t client, const struct msg *m)
 {
-	struct pd_request req = { .client = client, .generation = pd->clients[client].generation,
+	struct pd_request req = { .client = client,
+				  .generation = pd->clients[client].generation,
 				  .qid = m->id };
 	struct policy_decision dec = { 0 };
 
@@ -213,8 +214,9 @@ static void loop_once(struct pd *pd)
 	};
 
 	for (size_t i = 0; i < PD_CLIENTS; i++)
-		p[3 + i] = (struct pollfd){ pd->clients[i].fd,
-					    POLLIN | (outq_empty(&pd->clients[i].q) ? 0 : POLLOUT) };
+		p[3 + i] =
+			(struct pollfd){ pd->clients[i].fd,
+					 POLLIN | (outq_empty(&pd->clients[i].q) ? 0 : POLLOUT) };
 	int n = poll(p, ELEMENTSOF(p), 2000);
 	if (n == 0 && watch_dirs(pd)) /* a policy directory appeared */
 		policy_reload(pd);

@@ -61,8 +61,8 @@ struct pd {
 /* policy-daemon.c */
 void pd_reply(struct pd *pd, const struct pd_request *req, bool allowed, const char *target,
 	      const char *reason);
-void pd_finish_decision(struct pd *pd, const struct pd_request *req,
-			struct policy_decision *dec, const char *answered_by);
+void pd_finish_decision(struct pd *pd, const struct pd_request *req, struct policy_decision *dec,
+			const char *answered_by);
 
 /* policy-ask.c: the ask runs on a thread; its result arrives on pd->ask_pipe. */
 int pd_ask_start(struct pd *pd, const struct pd_request *req, struct policy_decision *dec);

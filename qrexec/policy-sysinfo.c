@@ -70,9 +70,9 @@ static DBusMessage *manager_call(struct pd_sysinfo *s)
 	if (!s->bus)
 		return NULL;
 	dbus_connection_set_exit_on_disconnect(s->bus, FALSE);
-	DBusMessage *m = dbus_message_new_method_call("org.bulkhead.Manager1",
-						      "/org/bulkhead/Manager1",
-						      "org.bulkhead.Manager1", "GetSystemInfo");
+	DBusMessage *m =
+		dbus_message_new_method_call("org.bulkhead.Manager1", "/org/bulkhead/Manager1",
+					     "org.bulkhead.Manager1", "GetSystemInfo");
 	if (!m)
 		return NULL;
 	dbus_message_set_auto_start(m, FALSE);
@@ -91,8 +91,8 @@ static void sysinfo_from_manager(struct pd_sysinfo *s)
 	DBusMessage *reply = manager_call(s);
 	const char *json = NULL;
 
-	if (!reply || !dbus_message_get_args(reply, NULL, DBUS_TYPE_STRING, &json,
-					     DBUS_TYPE_INVALID)) {
+	if (!reply ||
+	    !dbus_message_get_args(reply, NULL, DBUS_TYPE_STRING, &json, DBUS_TYPE_INVALID)) {
 		log_warning("No system info from bulkheadd: requests that need it are denied.");
 		sysinfo_set(s, NULL, 0);
 	} else {

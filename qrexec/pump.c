@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -93,9 +94,26 @@ static ssize_t src_read(struct pump *p, int i, size_t n)
 	}
 }
 
+/* A pipe source with bytes waiting goes out by splice: no copy through our memory. */
+static int src_splice(struct pump *p, int i)
+{
+	int avail = 0;
+
+	if (!p->send_spliced || p->src_sock[i] || ioctl(p->src[i], FIONREAD, &avail) < 0 ||
+	    avail <= 0)
+		return -EAGAIN;
+	size_t n = MIN((size_t)avail, MIN((size_t)p->credit, sizeof(pump_buf)));
+	p->credit -= (uint32_t)n;
+	return p->send_spliced(p->ctx, src_type(p, i), p->src[i], n);
+}
+
 /* Read once per wakeup up to the credit; EOF (or a read error) ends the stream. */
 int pump_src_ready(struct pump *p, int i)
 {
+	int r = src_splice(p, i);
+
+	if (r != -EAGAIN)
+		return r;
 	ssize_t k = src_read(p, i, MIN((size_t)p->credit, sizeof(pump_buf)));
 
 	if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -177,6 +195,15 @@ int pump_on_message(struct pump *p, uint32_t type, const uint8_t *payload, size_
 	return i < 0 ? -EBADMSG : pump_on_data(p, i, payload, len);
 }
 
+void pump_peer_done(struct pump *p)
+{
+	for (int i = 0; i < 2; i++) {
+		p->dst_eof[i] = true;
+		if (outq_empty(&p->q[i]))
+			dst_close(p, i);
+	}
+}
+
 bool pump_sources_done(const struct pump *p)
 {
 	return p->src[0] < 0 && p->src[1] < 0;
@@ -203,7 +230,8 @@ int qrexec_fd_prepare(int fd, bool *ret_is_socket)
 		return fd; /* never blocks for long; its offset must stay shared */
 	int mode = fcntl(fd, F_GETFL);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	int nfd = mode < 0 ? -1 : open(path, (mode & O_ACCMODE) | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	int nfd =
+		mode < 0 ? -1 : open(path, (mode & O_ACCMODE) | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (nfd < 0) /* no /proc: fall back to the shared description */
 		return fcntl(fd, F_SETFL, mode | O_NONBLOCK) < 0 ? negative_errno() : fd;
 	close(fd);

@@ -15,6 +15,8 @@
 #include "outq.h"
 
 typedef int (*pump_send_fn)(void *ctx, uint32_t type, const void *payload, size_t len);
+/* Send a data message whose len payload bytes are moved from the pipe fd by splice(2). */
+typedef int (*pump_splice_fn)(void *ctx, uint32_t type, int fd, size_t len);
 
 struct pump {
 	bool service;
@@ -24,10 +26,11 @@ struct pump {
 	bool dst_sock[2];
 	bool dst_eof[2]; /* the peer ended this stream: close dst once its queue is empty */
 	struct outq q[2];
-	uint32_t credit; /* bytes we may still send */
+	uint32_t credit;   /* bytes we may still send */
 	uint32_t inflight; /* bytes the peer may still send us */
 	uint32_t freed;	   /* bytes written out since the last WINDOW we sent */
 	pump_send_fn send;
+	pump_splice_fn send_spliced; /* optional: pipes are then sent without a copy */
 	void *ctx;
 };
 
@@ -46,6 +49,9 @@ int pump_src_ready(struct pump *p, int i);
 int pump_dst_ready(struct pump *p, int i);
 /* A DATA or WINDOW message for this call. -EBADMSG: the peer broke the protocol. */
 int pump_on_message(struct pump *p, uint32_t type, const uint8_t *payload, size_t len);
+/* The peer's final message came: every stream it sends has ended, EOF or not (a socket
+ * service has no stderr). Destinations close once their queues are written. */
+void pump_peer_done(struct pump *p);
 /* All sources have sent their EOF / all destinations are closed. */
 bool pump_sources_done(const struct pump *p);
 bool pump_dsts_done(const struct pump *p);

@@ -79,7 +79,8 @@ _Static_assert(sizeof(struct qrexec_call_request) == 192, "call request is 192 b
 
 struct qrexec_exec_request {
 	char source[QREXEC_NAME_FIELD];
-	char target[QREXEC_TARGET_FIELD]; /* what the caller asked for, for QREXEC_REQUESTED_TARGET */
+	char target
+		[QREXEC_TARGET_FIELD]; /* what the caller asked for, for QREXEC_REQUESTED_TARGET */
 	char service[QREXEC_SERVICE_FIELD];
 	uint32_t flags;
 	uint32_t reserved;

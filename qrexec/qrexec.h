@@ -56,6 +56,6 @@ bool qrexec_url_is_valid(const char *untrusted_url, size_t len);
 bool qrexec_url_looks_like_url(const char *s);
 
 /* Fill wire structs (name fields zero-padded; -ENAMETOOLONG if a string does not fit). */
-int qrexec_exec_request_init(struct qrexec_exec_request *e, const char *source,
-			     const char *target, const char *service, uint32_t flags);
+int qrexec_exec_request_init(struct qrexec_exec_request *e, const char *source, const char *target,
+			     const char *service, uint32_t flags);
 void qrexec_refused_init(struct qrexec_refused *r, int code, const char *reason);

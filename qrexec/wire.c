@@ -7,8 +7,8 @@
 #include "qrexec.h"
 #include "strutil.h"
 
-int qrexec_exec_request_init(struct qrexec_exec_request *e, const char *source,
-			     const char *target, const char *service, uint32_t flags)
+int qrexec_exec_request_init(struct qrexec_exec_request *e, const char *source, const char *target,
+			     const char *service, uint32_t flags)
 {
 	memset(e, 0, sizeof(*e));
 	e->flags = htole32(flags);

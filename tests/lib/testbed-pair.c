@@ -64,7 +64,8 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	if (sep < 2 || sep + 1 >= argc) {
-		fprintf(stderr, "Usage: testbed-pair VM-PROGRAM [ARGS...] ::: HOST-PROGRAM [ARGS...]\n");
+		fprintf(stderr,
+			"Usage: testbed-pair VM-PROGRAM [ARGS...] ::: HOST-PROGRAM [ARGS...]\n");
 		return 125;
 	}
 	setpgid(0, 0);
@@ -88,7 +89,8 @@ int main(int argc, char **argv)
 		if (pid < 0)
 			break;
 		if (pid == host)
-			host_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+			host_status =
+				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 		alive -= pid == host || pid == vm;
 	}
 	return host_status;

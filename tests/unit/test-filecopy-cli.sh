@@ -62,14 +62,13 @@ printf 'max_bites = 3\n' >bad.conf
 "$recv" --incoming in --source work --config bad.conf </dev/null >/dev/null 2>err; is "$?" 2 "a bad config line exits 2"
 like "$(cat err)" "bad.conf:1" "  naming the file and line"
 
-# A hostile stream: a name with a bidi override (U+202E) and an escape sequence.
-printf 'gpj\xe2\x80\xae.exe\x1b[2J' >badname
-python3 - <<'PY' || printf 'no python3\n' >&2
-import struct
-name = open('badname', 'rb').read() + b'\0'
-hdr = struct.pack('<IIQIIII', len(name), 0o100644, 2, 0, 0, 0, 0)
-open('hostile', 'wb').write(hdr + name + b'OK' + b'\0' * 32)
-PY
+# A hostile stream: a name with a bidi override (U+202E) and an escape sequence (14 bytes).
+{
+	printf '\x0f\0\0\0\xa4\x81\0\0\x02\0\0\0\0\0\0\0' # namelen 15, 0100644, 2 bytes
+	head -c 16 /dev/zero                                           # times
+	printf 'gpj\xe2\x80\xae.exe\x1b[2J\0OK'
+	head -c 32 /dev/zero # end marker
+} >hostile
 "$recv" --incoming in --source evil <hostile >reply 2>recv.err; is "$?" 1 "a hostile name: the receiver exits 1"
 is "$(od -An -tu4 -N4 reply | tr -d ' ')" 84 "  the reply carries EILSEQ (84)"
 ok "$(grep -q $'\x1b' recv.err; [ $? -ne 0 ]; echo $?)" "  the log line has no raw escape byte"
@@ -85,6 +84,8 @@ is "$(od -An -tu4 -N4 reply | tr -d ' ')" 121 "  the reply is EREMOTEIO"
 "$send" >/dev/null 2>err </dev/null; is "$?" 2 "filecopy-send without files exits 2"
 "$send" nosuch >/dev/null 2>err </dev/null; is "$?" 1 "a missing file exits 1"
 like "$(cat err)" "cannot send 'nosuch': No such file" "  naming it"
+"$send" --move src/empty >/dev/null 2>err </dev/null; is "$?" 2 "--move without a reply channel exits 2"
+ok "$([ -e src/empty ]; echo $?)" "  and deletes nothing"
 mkfifo fifo
 "$send" fifo >/dev/null 2>err </dev/null; is "$?" 1 "a FIFO argument exits 1"
 like "$(cat err)" "only files, directories and symbolic links" "  explaining why"

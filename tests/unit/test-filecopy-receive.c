@@ -171,7 +171,7 @@ static const struct hostile table[] = {
 	  true },
 	{ "cut in a name",
 	  { HN(10, S_IFREG | 0644, 2, 0, 0, NULL), R("abc", 3) },
-	  EREMOTEIO,
+	  FILECOPY_ESHORTDATA,
 	  NULL,
 	  true },
 	{ "cut in file data",
@@ -382,6 +382,33 @@ static void plant(const struct world *w, const char *rel, const char *content)
 		abort();
 }
 
+/* A 254-byte name that exists already: its copy loses the end of its stem for " (1)", never
+ * in the middle of a character. */
+static void test_long_conflict(struct world *w)
+{
+	struct filecopy_limits l;
+	struct filecopy_receive_stats st;
+	struct filecopy_reply reply;
+	struct sb b = { 0 };
+	char name[300] = "", want[300] = "";
+
+	for (int i = 0; i < 125; i++)
+		strcat(name, "\xc3\xa9");
+	strcpy(want, name);
+	strcat(name, ".txt");
+	strcpy(want + 246, " (1).txt");
+	world_reset(w);
+	filecopy_limits_init(&l);
+	plant(w, name, "old");
+	sb_file(&b, name, "OK");
+	sb_end(&b);
+	is_int(receive_bytes(b.buf, b.len, w->infd, &l, &reply, &st), 0,
+	       "a 254-byte name that exists is still kept beside it");
+	ok(content_is(w, want, "OK") && utf8_is_valid(want, strlen(want)),
+	   "  as a name that fits 255 bytes, cut between characters");
+	sb_free(&b);
+}
+
 static void test_conflicts(struct world *w)
 {
 	struct filecopy_limits l;
@@ -427,6 +454,7 @@ static void test_conflicts(struct world *w)
 	   "  and names a renamed entry, so the sender can tell the user");
 	ok(outside_intact(w), "  nothing outside changed");
 	sb_free(&b);
+	test_long_conflict(w);
 }
 
 static bool mode_is(const struct world *w, const char *rel, mode_t mode, struct stat *st)

@@ -61,4 +61,30 @@ is "$(call ListVMs)" "a{sa{sv}} 0" "no VMs left"
 e2e_stop_bulkheadd
 err=$(DBUS_SESSION_BUS_ADDRESS=unix:path=$E2E_DIR/nobus "$VMCTL" list 2>&1); is "$?" 1 "vmctl without a bus exits 1"
 like "$err" "^vmctl: list: cannot " "  and says so"
+
+# D-Bus activation with the packaged service file (its Exec pointed at the build tree): the
+# first call on a fresh bus starts bulkheadd.
+kill "$(cat "$E2E_DIR/bus.pid")"
+mkdir -p "$E2E_DIR/services"
+sed "s|@libexecdir@/bulkheadd|$BULKHEADD|" \
+	"$BULKHEAD_SOURCE_ROOT/packaging/dbus/org.bulkhead.Manager1.service.in" \
+	>"$E2E_DIR/services/org.bulkhead.Manager1.service"
+cat >"$E2E_DIR/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=$E2E_DIR/bus2</listen>
+  <servicedir>$E2E_DIR/services</servicedir>
+  <auth>EXTERNAL</auth>
+  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+</busconfig>
+CONF
+dbus-daemon --config-file="$E2E_DIR/bus.conf" --fork --print-pid=4 4>"$E2E_DIR/bus.pid"
+export DBUS_SESSION_BUS_ADDRESS=unix:path=$E2E_DIR/bus2
+out=$("$VMCTL" list --json 2>&1); is "$out" "{}" "the first vmctl call activates bulkheadd through the service file"
+pid=$(dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+	org.freedesktop.DBus.GetConnectionUnixProcessID string:org.bulkhead.Manager1 | awk '{print $2}')
+like "$(cat "/proc/$pid/cmdline" 2>/dev/null | tr '\0' ' ')" "^$BULKHEADD" "  the name's owner is bulkheadd"
+kill "$pid"
 tap_done

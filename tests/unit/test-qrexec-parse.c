@@ -96,7 +96,8 @@ static void test_exec_request(void)
 	is_str(e.source, "work", "source");
 	is_str(e.call.argument, "c", "argument");
 	m.len += 3;
-	is_int(qrexec_parse_exec_request(&m, &e), -EBADMSG, "trailing bytes without the command flag");
+	is_int(qrexec_parse_exec_request(&m, &e), -EBADMSG,
+	       "trailing bytes without the command flag");
 	qrexec_exec_request_init(req, "work", "mail", "qrexec.Command", QREXEC_EXEC_COMMAND);
 	memcpy(buf + sizeof(*req), "ls\0-l\0", 6);
 	m.len = sizeof(*req) + 6;

@@ -41,8 +41,8 @@ static void test_receive_window(void)
 	is_int(pump_on_message(&p, QREXEC_MSG_DATA_STDIN, data, 10), -EBADMSG,
 	       "a client end does not accept stdin data");
 	size_t got = 0;
-	while (got + sizeof(data) <= QREXEC_WINDOW && pump_on_message(&p, QREXEC_MSG_DATA_STDOUT,
-								       data, sizeof(data)) == 0)
+	while (got + sizeof(data) <= QREXEC_WINDOW &&
+	       pump_on_message(&p, QREXEC_MSG_DATA_STDOUT, data, sizeof(data)) == 0)
 		got += sizeof(data);
 	is_int(got, QREXEC_WINDOW, "a whole window is accepted even if the reader is slow");
 	is_int(pump_on_message(&p, QREXEC_MSG_DATA_STDOUT, data, 1), -EBADMSG,

@@ -35,6 +35,7 @@
 #define FRAME_BYTES ((size_t)FW * FH * 4)
 #define LAT_FRAMES 150
 #define RATE_SECONDS 3.0
+#define RAW_WINDOW 4 /* frames in flight on the raw path */
 
 static double now(void)
 {
@@ -124,21 +125,30 @@ static void fill(Display *vm, Window w, GC gc, unsigned long colour)
 	XSync(vm, False);
 }
 
-static void bench_latency(Display *vm, Window w, GC gc, struct host *h, double *p50, double *p99)
+struct latency {
+	double p50, p99;	   /* damage-to-paint: from the VM's fill done to painted */
+	double draw_p50, draw_p99; /* draw-to-paint: from the fill request, its drawing included */
+};
+
+static void bench_latency(Display *vm, Window w, GC gc, struct host *h, struct latency *l)
 {
-	static double lat[LAT_FRAMES];
+	static double lat[LAT_FRAMES], draw[LAT_FRAMES];
 	int n = 0;
 
 	for (int i = 0; i < LAT_FRAMES; i++) {
-		double t0 = now();
+		double t0 = now(), t1;
 		fill(vm, w, gc, 0x102030u * (unsigned)(i + 1) & 0xffffff);
+		t1 = now(); /* the VM's X server has drawn: the window is damaged */
 		if (!wait_painted(h, (long)FW * FH, 2.0))
 			continue;
-		lat[n++] = (now() - t0) * 1000;
+		draw[n] = (now() - t0) * 1000;
+		lat[n++] = (now() - t1) * 1000;
 	}
 	ok(n == LAT_FRAMES, "latency: %d of %d frames painted on the host", n, LAT_FRAMES);
-	*p50 = n ? percentile(lat, n, 0.5) : 1e9;
-	*p99 = n ? percentile(lat, n, 0.99) : 1e9;
+	l->p50 = n ? percentile(lat, n, 0.5) : 1e9;
+	l->p99 = n ? percentile(lat, n, 0.99) : 1e9;
+	l->draw_p50 = n ? percentile(draw, n, 0.5) : 1e9;
+	l->draw_p99 = n ? percentile(draw, n, 0.99) : 1e9;
 }
 
 static double bench_rate(Display *vm, Window w, GC gc, struct host *h)
@@ -203,7 +213,7 @@ static void raw_bench(double *fps, double *p50, double *p99)
 	*p99 = percentile(lat, LAT_FRAMES, 0.99);
 	double start = now(), end = start + RATE_SECONDS;
 	while (now() < end) {
-		if (sent - acked < GUI_WINDOW_CREDITS && fd_write_all(sv[0], buf, frame) == 0)
+		if (sent - acked < RAW_WINDOW && fd_write_all(sv[0], buf, frame) == 0)
 			sent++;
 		else if (fd_read_exact(sv[0], ack, sizeof(ack)) == 0)
 			acked++;
@@ -231,7 +241,8 @@ int main(int argc, char **argv)
 	struct host h = { 0 };
 	Display *vm;
 	int err;
-	double p50, p99, fps, raw_fps, raw_p50, raw_p99;
+	struct latency l;
+	double fps, raw_fps, raw_p50, raw_p99;
 
 	if (argc != 3)
 		tap_bail_out("usage: bench-guid VM-DISPLAY HOST-DISPLAY");
@@ -250,24 +261,26 @@ int main(int argc, char **argv)
 	fill(vm, w, gc, 0x808080);
 	wait_painted(&h, (long)FW * FH, 2.0);
 
-	bench_latency(vm, w, gc, &h, &p50, &p99);
+	bench_latency(vm, w, gc, &h, &l);
 	fps = bench_rate(vm, w, gc, &h);
 	raw_bench(&raw_fps, &raw_p50, &raw_p99);
 
 	double mbs = fps * FRAME_BYTES / 1e6, raw_mbs = raw_fps * FRAME_BYTES / 1e6;
-	diag("guid:  %.1f fps, %.0f MB/s, damage-to-paint p50 %.2f ms, p99 %.2f ms", fps, mbs, p50,
-	     p99);
+	diag("guid:  %.1f fps, %.0f MB/s, damage-to-paint p50 %.2f ms, p99 %.2f ms", fps, mbs,
+	     l.p50, l.p99);
+	diag("       draw-to-paint (the VM's own fill included) p50 %.2f ms, p99 %.2f ms",
+	     l.draw_p50, l.draw_p99);
 	diag("raw:   %.1f fps, %.0f MB/s, write-to-ack p50 %.2f ms, p99 %.2f ms", raw_fps, raw_mbs,
 	     raw_p50, raw_p99);
 	diag("ratio: fps %.2f of raw, latency p50 %.1fx raw, p99 %.1fx raw", fps / raw_fps,
-	     p50 / raw_p50, p99 / raw_p99);
-	printf("# BENCH guid fps=%.1f mbs=%.0f p50_ms=%.2f p99_ms=%.2f raw_fps=%.1f raw_mbs=%.0f "
-	       "raw_p50_ms=%.2f raw_p99_ms=%.2f\n",
-	       fps, mbs, p50, p99, raw_fps, raw_mbs, raw_p50, raw_p99);
+	     l.p50 / raw_p50, l.p99 / raw_p99);
+	printf("# BENCH guid fps=%.1f mbs=%.0f p50_ms=%.2f p99_ms=%.2f draw_p50_ms=%.2f "
+	       "draw_p99_ms=%.2f raw_fps=%.1f raw_mbs=%.0f raw_p50_ms=%.2f raw_p99_ms=%.2f\n",
+	       fps, mbs, l.p50, l.p99, l.draw_p50, l.draw_p99, raw_fps, raw_mbs, raw_p50, raw_p99);
 	bool strict = getenv("BENCH_STRICT") && strcmp(getenv("BENCH_STRICT"), "1") == 0;
 	ok(!strict || fps >= 60, "at least 60 fps at 1920x1080 (%.1f)%s", fps,
 	   strict ? "" : " # informational unless BENCH_STRICT=1");
-	ok(!strict || p50 < 5, "damage-to-paint p50 under 5 ms (%.2f ms)%s", p50,
+	ok(!strict || l.p50 < 5, "damage-to-paint p50 under 5 ms (%.2f ms)%s", l.p50,
 	   strict ? "" : " # informational unless BENCH_STRICT=1");
 	XCloseDisplay(vm);
 	XCloseDisplay(h.dpy);

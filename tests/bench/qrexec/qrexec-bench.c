@@ -164,6 +164,7 @@ static double raw_roundtrip(double *p99)
 	socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
 	pid_t pid = fork();
 	if (pid == 0) {
+		close(sv[0]);
 		while (read(sv[1], &c, 1) == 1 && write(sv[1], &c, 1) == 1)
 			;
 		_exit(0);
@@ -275,9 +276,11 @@ static void report_latency(void)
 	diag("raw Unix-socket round trip: p50 %.1f us, p99 %.1f us", rr, rr99);
 	diag("fork+exec /bin/true:        p50 %.0f us, p99 %.0f us", fe, fe99);
 	diag("call, exec'd service:       p50 %.0f us, p99 %.0f us  = %.1fx round trip, %.2fx fork+exec"
-	     " (target p50 <= 2000 us: %s)", ex, ex99, ex / rr, ex / fe, ex <= 2000 ? "met" : "NOT met");
+	     " (target p50 <= 2000 us: %s)",
+	     ex, ex99, ex / rr, ex / fe, ex <= 2000 ? "met" : "NOT met");
 	diag("call, socket service:       p50 %.0f us, p99 %.0f us  = %.1fx round trip"
-	     " (target p50 <= 500 us: %s)", so, so99, so / rr, so <= 500 ? "met" : "NOT met");
+	     " (target p50 <= 500 us: %s)",
+	     so, so99, so / rr, so <= 500 ? "met" : "NOT met");
 	diag("call, denied by policy:     p50 %.0f us, p99 %.0f us  = %.1fx round trip", de, de99,
 	     de / rr);
 }

@@ -16,6 +16,10 @@ json=$("$VMCTL" list --json)
 like "$json" '"personal": \{"class": "AppVM", "label": "green", "state": "Halted"' "list --json"
 [ -f "$BULKHEAD_STATE_DIR/vms/work/private.qcow2" ]; ok $? "work has its private qcow2 volume"
 
+dbus-monitor --session "type='signal',interface='org.bulkhead.Manager1',member='StateChanged'" \
+	>"$E2E_DIR/signals" 2>/dev/null &
+MONITOR_PID=$!
+sleep 0.3
 t0=$(date +%s.%N)
 "$VMCTL" start work; ok $? "start work"
 "$VMCTL" start personal; ok $? "start personal"
@@ -39,6 +43,10 @@ is "$(e2e_daemon_pids | wc -l)" 2 "one qrexec-daemon per running VM"
 "$VMCTL" shutdown work --wait; ok $? "shutdown work --wait"
 is "$("$VMCTL" prefs work state)" "Halted" "  work is halted when it returns"
 "$VMCTL" shutdown personal --wait; ok $? "shutdown personal --wait"
+kill "$MONITOR_PID"
+states=$(grep -A2 'member=StateChanged' "$E2E_DIR/signals" | grep -A1 'string "work"' |
+	sed -n 's/.*string "\(.*\)"/\1/p' | grep -v '^work$' | tr '\n' ' ')
+is "$states" "Starting Running Stopping Halted " "StateChanged signals for work: Starting, Running, Stopping, Halted"
 err=$("$VMCTL" shutdown personal 2>&1); is "$?" 1 "shutting down a halted VM fails"
 like "$err" "VM 'personal' is not running" "  naming the VM"
 sleep 0.5

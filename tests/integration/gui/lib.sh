@@ -134,6 +134,13 @@ window_gone() {
 	return 1
 }
 
+# focus WID: give the window the keyboard, as a click on it would. There is no window manager
+# on the test display, so when a dialog closes the focus falls back to the root window.
+focus() {
+	xdotool windowfocus --sync "$1" 2>/dev/null
+	sleep 0.2
+}
+
 key() { # key KEYS...: typed into whatever window has the focus, as a person would
 	xdotool key --clearmodifiers --delay 50 "$@"
 }

@@ -12,10 +12,13 @@ vmctl=${2:?usage: test-settings.sh BULKHEAD-SETTINGS VMCTL}
 
 gui_setup
 
-etc=$tmp/etc user=$tmp/user
+# Relative directories, so the file names the window shows (and the screenshots) are short.
+cd "$tmp" || exit 1
+etc=etc user=user
 mkdir -p "$etc" "$user"
 cat >"$etc/30-site.policy" <<'POLICY'
 # The site's rules: shown read-only above the GUI's own.
+bulkhead.OpenURL * @tag:trusted @dispvm allow
 bulkhead.Filecopy * @anyvm @anyvm ask
 POLICY
 cat >"$etc/90-default.policy" <<'POLICY'
@@ -52,7 +55,7 @@ save_enabled() { describe save | grep -q '^((true,'; }
 
 settle() { sleep "${1:-0.5}"; }
 
-"$settings_exe" --policy-dir "$etc" --policy-dir "$user" --system-info "$tmp/system-info.json" \
+"$settings_exe" --policy-dir "$etc" --policy-dir "$user" --system-info system-info.json \
 	2>"$tmp/settings.log" &
 settings_pid=$!
 gui_pids="$settings_pid $gui_pids"
@@ -77,6 +80,8 @@ settle
 save_enabled
 ok $? "a valid new rule enables Save"
 ok "$([ ! -e "$user/50-config-openurl.policy" ]; echo $?)" "  but nothing is written before Save"
+act add-rule "<('bulkhead.OpenURL', '*', '@anyvm', '@dispvm:default-dvm', 'allow', 'notify=yes')>"
+settle
 screenshot "$wid" settings-policy.png
 ok $? "screenshot of the Policy page"
 key ctrl+s
@@ -105,7 +110,7 @@ ok $? "screenshot of the Test page"
 before=$(sha256sum <"$user/50-config-openurl.policy")
 act add-rule "<('bulkhead.OpenURL', '*', 'work', 'browser', 'alow', '')>"
 settle
-like "$(describe problems)" "50-config-openurl.policy:5: .*alow" "an invalid action is reported on its line as you type"
+like "$(describe problems)" "50-config-openurl.policy:6: .*alow" "an invalid action is reported on its line as you type"
 save_enabled
 ok "$((! $?))" "  Save is disabled"
 key ctrl+s
@@ -114,7 +119,7 @@ settle 1
 is "$(sha256sum <"$user/50-config-openurl.policy")" "$before" "  Ctrl+S and the save action leave the file unchanged"
 act add-rule "<('bulkhead.OpenURL', '*', '@tag:', 'browser', 'allow', '')>"
 settle
-like "$(describe problems)" "50-config-openurl.policy:6: " "a second bad rule gets its own error line"
+like "$(describe problems)" "50-config-openurl.policy:7: " "a second bad rule gets its own error line"
 act revert
 settle
 like "$(describe problems)" "\\[<@as \\[\\]>\\]" "Revert drops the unsaved rules and their errors"

@@ -192,6 +192,24 @@ static void truncated(void)
 	exit(0); /* hang up mid-message */
 }
 
+static void menu(uint32_t id, int32_t x, int32_t y, uint32_t w, uint32_t h, const char *title)
+{
+	struct gui_create c = { .r = { x, y, w, h }, .override_redirect = 1 };
+	struct gui_map m = { .override_redirect = 1 };
+
+	send32(GUI_MSG_CREATE, id, &c, sizeof(c));
+	send_raw(GUI_MSG_TITLE, id, title, strlen(title));
+	send32(GUI_MSG_MAP, id, &m, sizeof(m));
+}
+
+/* Not violations: a menu hanging off the screen's corner, and one covering the whole screen. */
+static void menus(void)
+{
+	menu(1, 1200, 780, 200, 100, "menu");
+	menu(2, 0, 0, 1280, 800, "cover");
+	linger();
+}
+
 static void before_version(void)
 {
 	send32(GUI_MSG_CREATE, 1, &(struct gui_create){ .r = { 0, 0, 10, 10 } },
@@ -216,6 +234,7 @@ static const struct {
 	{ "never-read", never_read, true },
 	{ "truncated", truncated, true },
 	{ "before-version", before_version, false },
+	{ "menus", menus, true },
 };
 
 int main(int argc, char **argv)

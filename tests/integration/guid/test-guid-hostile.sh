@@ -74,6 +74,19 @@ kill -0 "$hpid"
 ok $? "bad-title: guid goes on"
 kill $(cat "$work/$hname.pids") 2>/dev/null
 
+# Override-redirect rules: a menu off the corner is moved on screen (frame included); one
+# covering the screen loses override-redirect.
+run_hostile menus
+wmenu=$(window_id "$HOST" "^\[$hname\] menu$")
+wcover=$(window_id "$HOST" "^\[$hname\] cover$")
+read -r x y w h < <(geometry "$HOST" "$wmenu")
+is "$x $y $w $h" "1076 696 204 104" "menus: a menu past the corner is kept on screen with its frame"
+or_state() { [ -n "$1" ] && DISPLAY=$HOST xwininfo -all -id "$1" | awk '/Override Redirect State/ {print $NF}'; }
+is "$(or_state "$wmenu")" yes "menus: it stays override-redirect"
+is "$(or_state "$wcover")" no "menus: one covering the screen is demoted to a managed window"
+like "$(cat "$hlog")" 'covers the screen: no longer override-redirect' "menus: with a log line"
+kill $(cat "$work/$hname.pids") 2>/dev/null
+
 # A flood of valid damage with acks read: guid keeps up, its memory stays bounded.
 run_hostile damage-flood
 max_rss=0

@@ -102,8 +102,7 @@ int main(int argc, char **argv)
 	answer_target = allow ? argv[2] : NULL;
 	log_path = argv[allow ? 3 : 2];
 	DBusConnection *c = dbus_bus_get(DBUS_BUS_SESSION, NULL);
-	if (!c || dbus_bus_request_name(c, "org.bulkhead.PolicyAgent1",
-					DBUS_NAME_FLAG_DO_NOT_QUEUE,
+	if (!c || dbus_bus_request_name(c, "org.bulkhead.PolicyAgent1", DBUS_NAME_FLAG_DO_NOT_QUEUE,
 					NULL) != DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER)
 		return 1;
 	dbus_connection_register_object_path(c, "/org/bulkhead/PolicyAgent1", &vtable, NULL);

@@ -47,8 +47,10 @@ static void truncated(int fd)
 	struct msg_header h;
 
 	msg_header_encode(&h, QREXEC_MSG_CALL_REQUEST, 1, sizeof(struct qrexec_call_request));
-	write(fd, &h, sizeof(h));
-	write(fd, "work", 4);
+	if (write(fd, &h, sizeof(h)) < 0)
+		return;
+	if (write(fd, "work", 4) < 0)
+		return;
 	shutdown(fd, SHUT_WR);
 }
 
@@ -57,7 +59,8 @@ static void oversize(int fd)
 	struct msg_header h;
 
 	msg_header_encode(&h, QREXEC_MSG_DATA_STDIN, 1, 64u << 20);
-	write(fd, &h, sizeof(h));
+	if (write(fd, &h, sizeof(h)) < 0)
+		return;
 }
 
 static void call_request(int fd, uint32_t id, const char *target, const char *service)
