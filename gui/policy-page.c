@@ -442,6 +442,40 @@ void policy_page_add_rule(struct policy_page *p, const struct policy_file_rule *
 	view_changed(v);
 }
 
+static struct rule_row *own_row(struct policy_page *p, const char *service, int index,
+				struct service_view **ret_view)
+{
+	struct service_view *v = g_hash_table_lookup(p->views, service);
+	GtkListBoxRow *row = v && index >= 0 ? gtk_list_box_get_row_at_index(v->mine, index) : NULL;
+
+	*ret_view = v;
+	return row ? rule_row_from_widget(GTK_WIDGET(row)) : NULL;
+}
+
+gboolean policy_page_move_rule(struct policy_page *p, const char *service, int index, int delta)
+{
+	struct service_view *v;
+	struct rule_row *row = own_row(p, service, index, &v);
+
+	if (!row)
+		return FALSE;
+	policy_page_select_service(p, service);
+	on_row_move(row, delta, v);
+	return TRUE;
+}
+
+gboolean policy_page_remove_rule(struct policy_page *p, const char *service, int index)
+{
+	struct service_view *v;
+	struct rule_row *row = own_row(p, service, index, &v);
+
+	if (!row)
+		return FALSE;
+	policy_page_select_service(p, service);
+	on_row_remove(row, v);
+	return TRUE;
+}
+
 GPtrArray *policy_page_services(struct policy_page *p)
 {
 	GPtrArray *a = g_ptr_array_new();

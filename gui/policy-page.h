@@ -21,5 +21,9 @@ void policy_page_show_errors(struct policy_page *p);
 gboolean policy_page_select_service(struct policy_page *p, const char *service);
 /* Append an editable rule to its service's page (created if new) and show it. */
 void policy_page_add_rule(struct policy_page *p, const struct policy_file_rule *rule);
+/* What a row's Move up/down (delta -1/+1) or Remove button does, for the row at index (0 =
+ * the first of the service's own rules); FALSE if there is no such row. */
+gboolean policy_page_move_rule(struct policy_page *p, const char *service, int index, int delta);
+gboolean policy_page_remove_rule(struct policy_page *p, const char *service, int index);
 /* The services that have a page, for the tester's chooser; free the array only. */
 GPtrArray *policy_page_services(struct policy_page *p);

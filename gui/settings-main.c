@@ -3,7 +3,8 @@
  * bulkhead-settings: main() wires the application, its options and its actions. The actions
  * are what the buttons use, and GApplication exports them on the session bus
  * (org.gtk.Actions at /org/bulkhead/Settings), which is how the tests drive the real window:
- *   save, revert, select-page(s), select-service(s), add-rule((ssssss)),
+ *   save, revert, select-page(s), select-service(s), add-rule((ssssss)), move-rule((sii))
+ *   and remove-rule((si)) (what a row's buttons do: service, row index, delta),
  *   test-request((ssss)), select-vm(s), quit; read-only states: problems (as), decision
  *   (s, JSON), manager (b: the VM list is shown), vms (as: its rows), vm-error (s).
  */
@@ -56,6 +57,28 @@ static void on_add_rule(GSimpleAction *a, GVariant *param, gpointer data)
 	policy_page_add_rule(s->policy_page, &r);
 }
 
+static void on_move_rule(GSimpleAction *a, GVariant *param, gpointer data)
+{
+	struct settings *s = data;
+	const char *service;
+	int index, delta;
+
+	g_variant_get(param, "(&sii)", &service, &index, &delta);
+	settings_window_select_page(s, "policy");
+	policy_page_move_rule(s->policy_page, service, index, delta < 0 ? -1 : 1);
+}
+
+static void on_remove_rule(GSimpleAction *a, GVariant *param, gpointer data)
+{
+	struct settings *s = data;
+	const char *service;
+	int index;
+
+	g_variant_get(param, "(&si)", &service, &index);
+	settings_window_select_page(s, "policy");
+	policy_page_remove_rule(s->policy_page, service, index);
+}
+
 static void on_test_request(GSimpleAction *a, GVariant *param, gpointer data)
 {
 	struct settings *s = data;
@@ -88,6 +111,8 @@ static const GActionEntry actions[] = {
 	{ "select-page", on_select_page, "s" },
 	{ "select-service", on_select_service, "s" },
 	{ "add-rule", on_add_rule, "(ssssss)" },
+	{ "move-rule", on_move_rule, "(sii)" },
+	{ "remove-rule", on_remove_rule, "(si)" },
 	{ "test-request", on_test_request, "(ssss)" },
 	{ "select-vm", on_select_vm, "s" },
 	{ "quit", on_quit },

@@ -68,10 +68,10 @@ static void rehash(struct guid_table *t)
 
 int guid_table_add(struct guid_table *t, struct guid_window *w)
 {
-	if (t->count >= GUI_MAX_WINDOWS)
-		return -EMFILE;
 	if (find(t, w->id))
 		return -EEXIST;
+	if (t->count >= GUI_MAX_WINDOWS)
+		return -EMFILE;
 	if (t->used >= t->cap * 3 / 4)
 		rehash(t);
 	size_t i = slot_of(t, w->id);

@@ -29,7 +29,8 @@
 # In a VM, PATH has the built qrexec tools (qrexec-client-vm, vm-open-url), HOME is the VM's home
 # with xdg defaults that make xdg-open and $BROWSER use vm-open-url, and DISPLAY its Xvfb.
 # Set TB_AGENT_CMD (words, before tb_start_vm) to run another program as a VM's agent, e.g. a
-# hostile one: it gets "--channel fd:N" like the real agent. TB_KEEP=1 keeps $TB for debugging.
+# hostile one: it gets "--channel fd:N" like the real agent. TB_POLICY_DAEMON overrides the policy
+# daemon binary. TB_KEEP=1 keeps $TB for debugging.
 
 TB_BUILD=${BULKHEAD_BUILD_ROOT:?BULKHEAD_BUILD_ROOT must be set}
 TB_SRC=${BULKHEAD_SOURCE_ROOT:?BULKHEAD_SOURCE_ROOT must be set}
@@ -145,7 +146,7 @@ tb_write_sysinfo() {
 
 tb_start_policy() {
 	tb_write_sysinfo
-	"$TB_QREXEC/qrexec-policy-daemon" --policy-dir "$TB/policy.d" \
+	"${TB_POLICY_DAEMON:-$TB_QREXEC/qrexec-policy-daemon}" --policy-dir "$TB/policy.d" \
 		--system-info "$TB/system-info.json" --audit-log "$TB/state/audit.log" \
 		"$@" 2>>"$TB/log/policy.log" &
 	echo $! >"$TB/pids/policy"

@@ -93,6 +93,29 @@ is "$(ls -A "$user" | tr '\n' ' ')" "50-config-openurl.policy " "no temporary fi
 save_enabled
 ok "$((! $?))" "Save is disabled again once saved"
 
+# Reorder and remove: a deny for mail->browser added last changes nothing (first match wins);
+# moved to the top it decides. The first move is the row's Up button through its action, the
+# second the same button pressed with the keyboard (the focus stays on it after a move).
+act add-rule "<('bulkhead.OpenURL', '*', 'mail', 'browser', 'deny', '')>"
+act save
+settle
+is "$(eval_url mail browser)" "allow browser" "a deny added after the allow changes nothing"
+act move-rule "<('bulkhead.OpenURL', 2, -1)>"
+settle
+focus "$wid"
+key space
+settle
+act save
+settle 1
+is "$(eval_url mail browser)" "deny " "moved up twice (Up button, then Space on it), the deny decides"
+like "$(sed -n 4p "$user/50-config-openurl.policy")" "^bulkhead.OpenURL \* mail browser deny$" "  and it is the file's first rule"
+act remove-rule "<('bulkhead.OpenURL', 0)>"
+settle
+act save
+settle 1
+is "$(eval_url mail browser)" "allow browser" "removed again, the allow decides"
+is "$(grep -c '^bulkhead' "$user/50-config-openurl.policy")" 2 "  and the file has two rules"
+
 # 2. The tester decides with libpolicy and names the rule.
 act test-request "<('bulkhead.OpenURL', '', 'mail', 'browser')>"
 settle

@@ -5,12 +5,13 @@
 
 guid_pids=""
 
-# start_xvfb VAR [WxH]: start an Xvfb on a free display number; VAR=":N".
+# start_xvfb VAR [WxH [XVFB-OPTIONS...]]: start an Xvfb on a free display number; VAR=":N".
 start_xvfb() {
 	local var=$1 size=${2:-1280x800} fifo n
+	shift $(($# < 2 ? $# : 2))
 	fifo=$(mktemp -u "$work/displayfd.XXXXXX")
 	mkfifo "$fifo"
-	Xvfb -displayfd 9 -screen 0 "${size}x24" -nolisten tcp -noreset 9>"$fifo" \
+	Xvfb -displayfd 9 -screen 0 "${size}x24" -nolisten tcp -noreset "$@" 9>"$fifo" \
 		>>"$work/xvfb.log" 2>&1 &
 	guid_pids="$guid_pids $!"
 	read -r -t 10 n <"$fifo" || return 1

@@ -13,8 +13,10 @@ guid=$GUID gui_agent=$GUI_AGENT pair_run=$PAIR_RUN
 . "$GUID_TEST_LIB"
 trap 'guid_cleanup; rm -rf "$work"' EXIT
 
-start_xvfb HOST || skip_all "Xvfb does not start"
-start_xvfb VM1
+# Both displays without MIT-SHM: this test also covers the XGetImage (agent) and XPutImage
+# (guid) paths that remote or restricted displays use; guid-apps covers MIT-SHM.
+start_xvfb HOST 1280x800 -extension MIT-SHM || skip_all "Xvfb does not start"
+start_xvfb VM1 1280x800 -extension MIT-SHM
 DISPLAY=$VM1 xlogo -geometry 200x200+20+20 &
 guid_pids="$guid_pids $!"
 wait_for find_window "$VM1" '^xlogo$'
@@ -22,6 +24,18 @@ start_vm work blue "$VM1" "$HOST"
 wait_for find_window "$HOST" '^\[work\] xlogo$'
 ok $? "the well-behaved VM's window is on the host"
 wlogo=$(window_id "$HOST" '^\[work\] xlogo$')
+content_xlogo() {
+	local child
+	child=$(DISPLAY=$HOST xwininfo -children -id "$wlogo" | awk '/^ +0x/ {print $1; exit}')
+	read -r vx vy vw vh < <(geometry "$VM1" "$(window_id "$VM1" '^xlogo$')")
+	read -r hx hy hw hh < <(geometry "$HOST" "$child")
+	screenshot "$VM1" "$work/vm.png" && screenshot "$HOST" "$work/host.png" &&
+		convert "$work/vm.png" -crop "${vw}x${vh}+${vx}+${vy}" +repage "$work/a.png" &&
+		convert "$work/host.png" -crop "${hw}x${hh}+${hx}+${hy}" +repage "$work/b.png" &&
+		[ "$(compare -metric AE "$work/a.png" "$work/b.png" null: 2>&1)" = 0 ]
+}
+wait_for content_xlogo
+ok $? "without MIT-SHM on either side, the host shows the VM's pixels exactly"
 screenshot "$HOST" "$work/before.png"
 read -r lx ly lw lh < <(geometry "$HOST" "$wlogo")
 
