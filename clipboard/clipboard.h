@@ -73,6 +73,11 @@ int clipboard_store_peek(const char *dir, struct clipboard_entry *e);
 int clipboard_store_read(const char *dir, struct clipboard_entry *e);
 /* Read and wipe: the data reaches exactly one paste. -ENOENT when empty. */
 int clipboard_store_take(const char *dir, struct clipboard_entry *e);
+/* Take it only if it is still the entry `expect` names (same source and time): a paste checks
+ * policy for what it peeked, and must not take a newer copy made meanwhile. -ESTALE (and the
+ * store untouched) otherwise. */
+int clipboard_store_take_if(const char *dir, const struct clipboard_entry *expect,
+			    struct clipboard_entry *e);
 int clipboard_store_clear(const char *dir);
 /* Wipe and free e->data (sodium_memzero + sodium_free). Accepts an entry without data. */
 void clipboard_entry_wipe(struct clipboard_entry *e);

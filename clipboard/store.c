@@ -148,10 +148,20 @@ static int read_data(int fd, struct clipboard_entry *e)
 	return r;
 }
 
-/* Read <dir>/current under the lock: header only, or header and data. */
-static int store_read(const char *dir, struct clipboard_entry *e, bool with_data, bool take)
+struct store_want {
+	bool data, take;
+	const struct clipboard_entry *expect; /* take only this entry (source and time) */
+};
+
+static bool is_expected(const struct clipboard_entry *e, const struct clipboard_entry *expect)
 {
-	_cleanup_close_ int lock = store_lock(dir, take ? LOCK_EX : LOCK_SH);
+	return !expect || (streq(e->source, expect->source) && e->time_usec == expect->time_usec);
+}
+
+/* Read <dir>/current under the lock: header only, or header and data, and maybe take it. */
+static int store_read(const char *dir, struct clipboard_entry *e, struct store_want want)
+{
+	_cleanup_close_ int lock = store_lock(dir, want.take ? LOCK_EX : LOCK_SH);
 	_cleanup_free_ char *path = str_new_printf("%s/current", dir);
 	if (lock < 0)
 		return lock;
@@ -162,26 +172,35 @@ static int store_read(const char *dir, struct clipboard_entry *e, bool with_data
 		return -errno;
 
 	int r = read_header(fd, e);
-	if (r >= 0 && with_data)
+	if (r >= 0 && !is_expected(e, want.expect))
+		return -ESTALE;
+	if (r >= 0 && want.data)
 		r = read_data(fd, e);
-	if (r >= 0 && take)
+	if (r >= 0 && want.take)
 		r = wipe_file(path);
 	return r;
 }
 
 int clipboard_store_peek(const char *dir, struct clipboard_entry *e)
 {
-	return store_read(dir, e, false, false);
+	return store_read(dir, e, (struct store_want){ 0 });
 }
 
 int clipboard_store_read(const char *dir, struct clipboard_entry *e)
 {
-	return store_read(dir, e, true, false);
+	return store_read(dir, e, (struct store_want){ .data = true });
 }
 
 int clipboard_store_take(const char *dir, struct clipboard_entry *e)
 {
-	return store_read(dir, e, true, true);
+	return store_read(dir, e, (struct store_want){ .data = true, .take = true });
+}
+
+int clipboard_store_take_if(const char *dir, const struct clipboard_entry *expect,
+			    struct clipboard_entry *e)
+{
+	return store_read(dir, e,
+			  (struct store_want){ .data = true, .take = true, .expect = expect });
 }
 
 int clipboard_store_clear(const char *dir)

@@ -13,22 +13,24 @@
 #include "macro.h"
 #include "strutil.h"
 
-static int unix_address(const char *path, struct sockaddr_un *sa)
+/* A new Unix stream socket and the address for path: the fd, or -errno. */
+static int unix_socket(const char *path, struct sockaddr_un *sa)
 {
 	*sa = (struct sockaddr_un){ .sun_family = AF_UNIX };
-	return str_copy(sa->sun_path, sizeof(sa->sun_path), path);
+	int r = str_copy(sa->sun_path, sizeof(sa->sun_path), path);
+	if (r < 0)
+		return r;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
 }
 
 static int channel_connect(const char *path)
 {
 	struct sockaddr_un sa;
-	int r = unix_address(path, &sa);
+	_cleanup_close_ int fd = unix_socket(path, &sa);
 
-	if (r < 0)
-		return r;
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -errno;
 	return TAKE_FD(fd);
@@ -66,13 +68,10 @@ int channel_open(const char *spec)
 int channel_listen(const char *path)
 {
 	struct sockaddr_un sa;
-	int r = unix_address(path, &sa);
+	_cleanup_close_ int fd = unix_socket(path, &sa);
 
-	if (r < 0)
-		return r;
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (unlink(path) < 0 && errno != ENOENT)
 		return -errno;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0)

@@ -100,12 +100,15 @@ GtkWidget *gui_label_dot_new(const char *label)
 
 char *gui_escape(const char *untrusted)
 {
-	char buf[GUI_SHOWN_MAX * 4 + 4];
+	char buf[GUI_SHOWN_MAX * 4 + 1];
+	size_t len;
 
 	if (!untrusted)
 		return g_strdup("");
-	str_escape(buf, sizeof(buf), untrusted, strnlen(untrusted, GUI_SHOWN_MAX + 1));
-	return g_strdup(buf);
+	len = strnlen(untrusted, GUI_SHOWN_MAX + 1);
+	str_escape(buf, sizeof(buf), untrusted, MIN(len, (size_t)GUI_SHOWN_MAX));
+	/* Cut at GUI_SHOWN_MAX bytes, and say so. */
+	return g_strconcat(buf, len > GUI_SHOWN_MAX ? "..." : "", NULL);
 }
 
 struct service_name {

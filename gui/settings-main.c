@@ -129,11 +129,23 @@ static GSimpleAction *state_action(struct settings *s, const char *name, GVarian
 	return a;
 }
 
+/* Ctrl+S, Ctrl+Q, and Alt+1..3 for the pages in the order of the switcher. */
+static void add_accels(struct settings *s)
+{
+	static const char *const accels[][2] = {
+		{ "app.save", "<Control>s" },	       { "app.quit", "<Control>q" },
+		{ "app.select-page::vms", "<Alt>1" },  { "app.select-page::policy", "<Alt>2" },
+		{ "app.select-page::test", "<Alt>3" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(accels); i++) {
+		const char *const keys[] = { accels[i][1], NULL };
+		gtk_application_set_accels_for_action(s->app, accels[i][0], keys);
+	}
+}
+
 static void add_actions(struct settings *s)
 {
-	static const char *const save_accels[] = { "<Control>s", NULL };
-	static const char *const quit_accels[] = { "<Control>q", NULL };
-
 	g_action_map_add_action_entries(G_ACTION_MAP(s->app), actions, G_N_ELEMENTS(actions), s);
 	s->save_action = G_SIMPLE_ACTION(g_action_map_lookup_action(G_ACTION_MAP(s->app), "save"));
 	g_simple_action_set_enabled(s->save_action, FALSE);
@@ -142,8 +154,7 @@ static void add_actions(struct settings *s)
 	s->manager_action = state_action(s, "manager", g_variant_new_boolean(FALSE));
 	s->vms_action = state_action(s, "vms", g_variant_new_strv(NULL, 0));
 	s->vm_error_action = state_action(s, "vm-error", g_variant_new_string(""));
-	gtk_application_set_accels_for_action(s->app, "app.save", save_accels);
-	gtk_application_set_accels_for_action(s->app, "app.quit", quit_accels);
+	add_accels(s);
 }
 
 static void load_system_info_file(struct settings *s)

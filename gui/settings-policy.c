@@ -26,9 +26,12 @@ static gboolean policy_is_valid(const struct settings *s)
 
 static void update_save(struct settings *s)
 {
-	gboolean can = g_hash_table_size(s->drafts) > 0 && policy_is_valid(s);
+	gboolean dirty = g_hash_table_size(s->drafts) > 0;
+	GAction *revert = g_action_map_lookup_action(G_ACTION_MAP(s->app), "revert");
 
-	g_simple_action_set_enabled(s->save_action, can);
+	g_simple_action_set_enabled(s->save_action, dirty && policy_is_valid(s));
+	if (revert)
+		g_simple_action_set_enabled(G_SIMPLE_ACTION(revert), dirty);
 }
 
 /* Load the disk files with the drafts in place of their namesakes. */

@@ -2,7 +2,7 @@
 /*
  * The settings window: a header bar with the page switcher (VMs, Policy, Test) and the policy's
  * Save/Revert buttons, and the three pages in a stack. Everything is reachable by keyboard:
- * Ctrl+S saves, Alt+1..3 switch pages (through mnemonics on the switcher).
+ * Ctrl+S saves, Alt+1..3 switch pages (accelerators of app.select-page).
  */
 #include "policy-page.h"
 #include "settings.h"

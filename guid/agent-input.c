@@ -179,6 +179,12 @@ int agent_input_handle(struct agent *a, const struct msg *m)
 {
 	struct agent_window *w;
 
+	/* The connection's messages (id 0), with payloads of their own sizes. */
+	if (m->type == GUI_MSG_CLIPBOARD_REQUEST)
+		return agent_clipboard_request(a, m);
+	if (m->type == GUI_MSG_CLIPBOARD_PASTE)
+		return agent_clipboard_paste(a, m);
+
 	if (m->type >= ELEMENTSOF(handlers) || !handlers[m->type].handler)
 		return log_error_errno(EPROTO, "Unexpected message type %u from guid", m->type);
 	if (m->len != handlers[m->type].len)

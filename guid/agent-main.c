@@ -103,7 +103,8 @@ static int open_channel(struct agent *a, const char *spec)
 		return log_error_errno(a->chan, "Cannot open channel %s: %m", spec);
 	(void)setsockopt(a->chan, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	(void)setsockopt(a->chan, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	return msg_reader_init(&a->reader, 4096);
+	/* Room for a clipboard paste, the largest message guid sends. */
+	return msg_reader_init(&a->reader, GUI_MAX_PAYLOAD);
 }
 
 static int next_message(struct agent *a, struct msg *m)
@@ -144,6 +145,8 @@ static int handle_x_events(struct agent *a)
 
 	while (r >= 0 && XPending(a->dpy)) {
 		XNextEvent(a->dpy, &ev);
+		if (agent_clipboard_event(a, &ev))
+			continue;
 		if (ev.type == a->damage_event + XDamageNotify)
 			agent_damage_event(a, &ev);
 		else if (agent_cursor_is_event(a, &ev))
@@ -204,7 +207,7 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;
 	if (open_display(&a, o.display) < 0 || agent_damage_init(&a) < 0 ||
-	    open_channel(&a, o.channel) < 0 || handshake(&a) < 0)
+	    agent_clipboard_init(&a) < 0 || open_channel(&a, o.channel) < 0 || handshake(&a) < 0)
 		return 1;
 	XGrabServer(a.dpy); /* no window may appear between the listing and the redirect */
 	r = agent_windows_init(&a);
@@ -215,6 +218,7 @@ int main(int argc, char **argv)
 		r = run(&a);
 	if (r == 0)
 		log_info("guid closed the channel");
+	agent_clipboard_finish(&a);
 	agent_windows_finish(&a);
 	msg_reader_finish(&a.reader);
 	XCloseDisplay(a.dpy);

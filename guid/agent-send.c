@@ -38,17 +38,8 @@ static void iov_advance(struct iovec **iov, int *n, size_t k)
 	}
 }
 
-int agent_send_damage(struct agent *a, uint32_t id, const struct gui_damage *d, const void *pixels)
+static int send_iov(struct agent *a, struct iovec *iov, int n)
 {
-	size_t bytes = (size_t)d->w * d->h * 4;
-	struct gui_damage le = { htole32(d->x), htole32(d->y), htole32(d->w), htole32(d->h),
-				 htole32(d->seq) };
-	struct msg_header h;
-	struct iovec vec[3] = { { &h, sizeof(h) }, { &le, sizeof(le) }, { (void *)pixels, bytes } };
-	struct iovec *iov = vec;
-	int n = 3;
-
-	msg_header_encode(&h, GUI_MSG_DAMAGE, id, (uint32_t)(sizeof(le) + bytes));
 	while (n > 0) {
 		ssize_t k = writev(a->chan, iov, n);
 		if (k < 0 && errno == EINTR)
@@ -58,4 +49,28 @@ int agent_send_damage(struct agent *a, uint32_t id, const struct gui_damage *d, 
 		iov_advance(&iov, &n, (size_t)k);
 	}
 	return 0;
+}
+
+int agent_send_damage(struct agent *a, uint32_t id, const struct gui_damage *d, const void *pixels)
+{
+	size_t bytes = (size_t)d->w * d->h * 4;
+	struct gui_damage le = { htole32(d->x), htole32(d->y), htole32(d->w), htole32(d->h),
+				 htole32(d->seq) };
+	struct msg_header h;
+	struct iovec vec[3] = { { &h, sizeof(h) }, { &le, sizeof(le) }, { (void *)pixels, bytes } };
+
+	msg_header_encode(&h, GUI_MSG_DAMAGE, id, (uint32_t)(sizeof(le) + bytes));
+	return send_iov(a, vec, 3);
+}
+
+int agent_send_clipboard(struct agent *a, uint32_t type, const void *data, size_t len)
+{
+	struct gui_clipboard le = { htole32(type), 0 };
+	struct msg_header h;
+	struct iovec vec[3] = { { &h, sizeof(h) }, { &le, sizeof(le) }, { (void *)data, len } };
+
+	if (len > GUI_CLIPBOARD_MAX)
+		return -EMSGSIZE;
+	msg_header_encode(&h, GUI_MSG_CLIPBOARD_DATA, 0, (uint32_t)(sizeof(le) + len));
+	return send_iov(a, vec, len ? 3 : 2);
 }

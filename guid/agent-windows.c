@@ -108,7 +108,9 @@ static int on_create(struct agent *a, XCreateWindowEvent *ev)
 {
 	XWindowAttributes attr;
 
-	if (ev->parent != a->root || !XGetWindowAttributes(a->dpy, ev->window, &attr))
+	/* The agent's own selection window is no VM window to show. */
+	if (ev->parent != a->root || agent_clipboard_is_own_window(a, ev->window) ||
+	    !XGetWindowAttributes(a->dpy, ev->window, &attr))
 		return 0;
 	return add_window(a, ev->window, &attr);
 }

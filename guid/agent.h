@@ -18,6 +18,7 @@
 
 #include "gui-proto.h"
 #include "msg.h"
+#include "x11-selection.h"
 
 #define AGENT_MAX_RECTS 8
 
@@ -43,6 +44,14 @@ struct agent_window {
 	uint32_t seq;
 };
 
+/* What the agent owns CLIPBOARD and PRIMARY with after a paste. */
+struct agent_clipboard {
+	struct clipboard_limits limits;
+	struct x11_selection_owner owner;
+	uint8_t *data; /* sodium_malloc'd, wiped when ownership ends */
+	size_t len;
+};
+
 struct agent {
 	Display *dpy;
 	int screen;
@@ -56,6 +65,7 @@ struct agent {
 	bool use_shm;
 	XShmSegmentInfo shm;
 	uint32_t host_w, host_h;
+	struct agent_clipboard clip;
 	struct {
 		Atom net_wm_name, utf8_string, wm_protocols, wm_delete, net_state, state_fullscreen,
 			wm_change_state;
@@ -66,6 +76,8 @@ struct agent {
 int agent_send(struct agent *a, uint32_t type, uint32_t id, const void *payload, size_t len);
 int agent_send32(struct agent *a, uint32_t type, uint32_t id, const void *payload, size_t len);
 int agent_send_damage(struct agent *a, uint32_t id, const struct gui_damage *d, const void *pixels);
+/* GUI_MSG_CLIPBOARD_DATA: a gui_clipboard_type and its bytes (none for NONE/TOO_LARGE). */
+int agent_send_clipboard(struct agent *a, uint32_t type, const void *data, size_t len);
 
 /* agent-windows.c */
 int agent_windows_init(struct agent *a);
@@ -84,6 +96,15 @@ int agent_damage_flush(struct agent *a);
 
 /* agent-input.c: messages from guid. */
 int agent_input_handle(struct agent *a, const struct msg *m);
+
+/* agent-clipboard.c: guid's clipboard requests and pastes; the selections the agent owns. */
+int agent_clipboard_init(struct agent *a);
+void agent_clipboard_finish(struct agent *a);
+int agent_clipboard_request(struct agent *a, const struct msg *m);
+int agent_clipboard_paste(struct agent *a, const struct msg *m);
+/* True if ev was for the agent's selection window (handled), which is not a VM window. */
+bool agent_clipboard_event(struct agent *a, const XEvent *ev);
+bool agent_clipboard_is_own_window(struct agent *a, Window w);
 
 /* agent-cursor.c */
 int agent_cursor_init(struct agent *a);

@@ -12,13 +12,16 @@
  * Version history:
  *   1.0  first version: handshake, window life cycle and metadata, inline damage pixels with
  *        per-window acks, input, close, expose.
+ *   1.1  the inter-VM clipboard: CLIPBOARD_REQUEST (guid asks for the VM's CLIPBOARD),
+ *        CLIPBOARD_DATA (the agent's answer), CLIPBOARD_PASTE (data for the VM to own). Only
+ *        sent when both sides agreed on 1.1 or later.
  */
 #pragma once
 
 #include <stdint.h>
 
 #define GUI_PROTO_MAJOR 1
-#define GUI_PROTO_MINOR 0
+#define GUI_PROTO_MINOR 1
 #define GUI_PROTO_VERSION ((uint32_t)GUI_PROTO_MAJOR << 16 | GUI_PROTO_MINOR)
 
 /* Limits a VM can never exceed (protocol violations, the VM's guid exits). */
@@ -31,6 +34,9 @@
 /* One damage message carries at most this many pixel bytes (a full 1920x1080 frame fits);
  * larger rectangles are sent as strips. */
 #define GUI_DAMAGE_MAX_BYTES (8u << 20)
+/* Clipboard bytes one message may carry (clipboard/clipboard.h's CLIPBOARD_HARD_MAX): more
+ * from a VM is a protocol violation. */
+#define GUI_CLIPBOARD_MAX (16u << 20)
 /* Unacknowledged damage messages per window the agent may have in flight. */
 #define GUI_WINDOW_CREDITS 16
 
@@ -53,6 +59,9 @@ enum gui_msg_type {
 	GUI_MSG_CURSOR = 25, /* struct gui_cursor; id 0 = the VM's pointer as a whole */
 	GUI_MSG_DAMAGE = 26, /* struct gui_damage + w*h*4 pixel bytes */
 
+	/* agent -> daemon, id 0: the answer to GUI_MSG_CLIPBOARD_REQUEST */
+	GUI_MSG_CLIPBOARD_DATA = 27, /* struct gui_clipboard + at most GUI_CLIPBOARD_MAX bytes */
+
 	/* daemon -> agent, id = VM window */
 	GUI_MSG_ACK = 48,      /* struct gui_ack: a damage message was painted */
 	GUI_MSG_KEY = 49,      /* struct gui_key */
@@ -63,6 +72,10 @@ enum gui_msg_type {
 	GUI_MSG_KEYMAP = 54,   /* struct gui_keymap */
 	GUI_MSG_CLOSE = 55,    /* empty: the user asked to close the window */
 	GUI_MSG_EXPOSE = 56,   /* struct gui_rect: please resend these pixels */
+
+	/* daemon -> agent, id 0 */
+	GUI_MSG_CLIPBOARD_REQUEST = 57, /* struct gui_clipboard_request: send your CLIPBOARD */
+	GUI_MSG_CLIPBOARD_PASTE = 58,	/* struct gui_clipboard + data: own CLIPBOARD and PRIMARY */
 };
 
 struct gui_version {
@@ -150,7 +163,30 @@ struct gui_damage {
 } __attribute__((packed));
 _Static_assert(sizeof(struct gui_damage) == 20, "wire size");
 
-#define GUI_MAX_PAYLOAD (sizeof(struct gui_damage) + GUI_DAMAGE_MAX_BYTES)
+/* Clipboard content types (the values of clipboard/clipboard.h's enum clipboard_type). */
+enum gui_clipboard_type {
+	GUI_CLIPBOARD_NONE = 0, /* nothing to copy (no owner, no usable type, timeout): no data */
+	GUI_CLIPBOARD_TEXT = 1, /* UTF-8 text */
+	GUI_CLIPBOARD_PNG = 2,	/* image/png */
+	GUI_CLIPBOARD_TOO_LARGE = 3, /* the VM's clipboard holds more than max_len: no data */
+};
+
+struct gui_clipboard {
+	uint32_t type;	   /* enum gui_clipboard_type */
+	uint32_t reserved; /* 0 */
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_clipboard) == 8, "wire size");
+
+struct gui_clipboard_request {
+	uint32_t max_len; /* fetch at most this many bytes; over it, answer TOO_LARGE */
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_clipboard_request) == 4, "wire size");
+
+/* The largest message either side may send: a clipboard message (16 MiB) is larger than the
+ * largest damage message (8 MiB). */
+#define GUI_MAX_PAYLOAD (sizeof(struct gui_clipboard) + GUI_CLIPBOARD_MAX)
+_Static_assert(GUI_MAX_PAYLOAD >= sizeof(struct gui_damage) + GUI_DAMAGE_MAX_BYTES,
+	       "every message fits the reader");
 
 struct gui_ack {
 	uint32_t seq;

@@ -33,6 +33,7 @@ static int handshake(struct guid *g, const struct gui_agent_msg *m)
 		return log_error_errno(EPROTO, "Agent speaks protocol %u.%u, guid %u.%u", v >> 16,
 				       v & 0xffff, GUI_PROTO_MAJOR, GUI_PROTO_MINOR);
 	hello.version = MIN(v, GUI_PROTO_VERSION);
+	g->version = hello.version;
 	g->handshake_done = true;
 	log_info("Agent connected, protocol %u.%u", hello.version >> 16, hello.version & 0xffff);
 	return guid_send32(g, GUI_MSG_HELLO, 0, &hello, sizeof(hello));
@@ -46,6 +47,8 @@ static int route(struct guid *g, const struct gui_agent_msg *m)
 		return handshake(g, m);
 	if (m->type == GUI_MSG_VERSION)
 		return log_error_errno(EPROTO, "Protocol violation: a second version message");
+	if (m->type == GUI_MSG_CLIPBOARD_DATA)
+		return guid_clipboard_data(g, m);
 	if (m->type != GUI_MSG_CURSOR)
 		return guid_window_handle(g, m);
 	if (m->id != 0 && !(w = guid_table_get(&g->table, m->id)))

@@ -38,26 +38,25 @@ static void key_set_consumed(struct guid *g, unsigned keycode, bool on)
 		g->consumed_keys[keycode / 8] &= (uint8_t) ~(1u << (keycode % 8));
 }
 
-/* True when guid keeps this key event for itself (the clipboard keys, press and release). */
-static bool clipboard_key(struct guid *g, struct guid_window *w, XKeyEvent *ev)
+/* 1 when guid keeps this key event for itself (the clipboard keys, press and release), 0 when
+ * it goes to the VM, or -errno. */
+static int clipboard_key(struct guid *g, struct guid_window *w, XKeyEvent *ev)
 {
 	KeySym sym;
 
 	if (ev->type == KeyRelease && key_is_consumed(g, ev->keycode)) {
 		key_set_consumed(g, ev->keycode, false);
-		return true;
+		return 1;
 	}
 	if (ev->type != KeyPress || (ev->state & CHECKED_MODS) != CLIPBOARD_MODS)
-		return false;
+		return 0;
 	sym = XkbKeycodeToKeysym(g->dpy, (KeyCode)ev->keycode, 0, 0);
 	if (sym != XK_c && sym != XK_v)
-		return false;
+		return 0;
 	key_set_consumed(g, ev->keycode, true);
-	if (sym == XK_c)
-		guid_clipboard_copy_requested(g, w);
-	else
-		guid_clipboard_paste_requested(g, w);
-	return true;
+	int r = sym == XK_c ? guid_clipboard_copy_requested(g, w)
+			    : guid_clipboard_paste_requested(g, w);
+	return r < 0 ? r : 1;
 }
 
 static int on_key(struct guid *g, struct guid_window *w, XEvent *ev)
@@ -65,9 +64,10 @@ static int on_key(struct guid *g, struct guid_window *w, XEvent *ev)
 	struct gui_key k = { .press = ev->type == KeyPress,
 			     .keycode = ev->xkey.keycode,
 			     .state = ev->xkey.state };
+	int r = clipboard_key(g, w, &ev->xkey);
 
-	if (clipboard_key(g, w, &ev->xkey))
-		return 0;
+	if (r != 0)
+		return r < 0 ? r : 0;
 	return guid_send32(g, GUI_MSG_KEY, w->id, &k, sizeof(k));
 }
 

@@ -7,6 +7,9 @@
  *   guid --domain NAME --label COLOUR --channel SPEC [--display DISPLAY] [--allow-fullscreen]
  *
  * Exit status: 0 when the VM closed the channel, 1 on a protocol violation or a fatal error.
+ *
+ * The clipboard (guid-clipboard.c, guid-paste.c) uses <runtime>/clipboard, <runtime>/policy.sock
+ * and the session bus for notifications; BULKHEAD_CLIPBOARD_TEXT_MAX/_IMAGE_MAX set its limits.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -167,21 +170,25 @@ static int handle_x_events(struct guid *g)
 
 static int run(struct guid *g)
 {
-	struct pollfd p[2] = { { .fd = ConnectionNumber(g->dpy), .events = POLLIN },
-			       { .fd = g->chan } };
+	struct pollfd p[3] = { { .fd = ConnectionNumber(g->dpy), .events = POLLIN },
+			       { .fd = g->chan },
+			       { .events = POLLIN } };
 	int r;
 
 	for (;;) {
 		if ((r = handle_x_events(g)) < 0 || (r = guid_outq_flush(g)) < 0)
 			return r;
 		p[1].events = POLLIN | (guid_outq_pending(g) ? POLLOUT : 0);
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		p[2].fd = g->clip.policy_fd; /* -1 (ignored by poll) unless a paste waits */
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
 			return log_error_errno(errno, "poll: %m");
 		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 			r = read_channel(g);
 			if (r <= 0)
 				return r;
 		}
+		if (p[2].fd >= 0 && p[2].revents && (r = guid_clipboard_policy_readable(g)) < 0)
+			return r;
 	}
 }
 
@@ -199,8 +206,8 @@ int main(int argc, char **argv)
 	static char ident[VM_NAME_MAX + 8];
 	snprintf(ident, sizeof(ident), "guid[%s]", cfg.domain);
 	log_set_ident(ident);
-	if (open_display(&g) < 0 || guid_deco_init(&g) < 0 || open_channel(&g) < 0 ||
-	    guid_painter_init(&g) < 0 || guid_table_init(&g.table) < 0)
+	if (guid_clipboard_init(&g) < 0 || open_display(&g) < 0 || guid_deco_init(&g) < 0 ||
+	    open_channel(&g) < 0 || guid_painter_init(&g) < 0 || guid_table_init(&g.table) < 0)
 		return 1;
 	r = run(&g);
 	if (r == 0)
@@ -208,6 +215,7 @@ int main(int argc, char **argv)
 	guid_painter_finish(&g);
 	guid_window_destroy_all(&g);
 	guid_table_finish(&g.table);
+	guid_clipboard_finish(&g);
 	msg_reader_finish(&g.reader);
 	free(g.outq.buf);
 	XCloseDisplay(g.dpy);

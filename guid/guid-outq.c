@@ -3,6 +3,10 @@
  * guid's output toward the VM: messages are queued and written without blocking, so a VM that
  * stops reading can never stall guid (and through it the host X server's event queue). A queue
  * over GUID_OUTQ_MAX means the VM stopped reading: a protocol violation, guid exits.
+ *
+ * A clipboard paste may take the queue past that bound by one clipboard message; what the
+ * queue held of it is zeroed as soon as it is written, so no copy of pasted data stays in
+ * guid after the global clipboard was wiped.
  */
 #include <endian.h>
 #include <errno.h>
@@ -13,16 +17,22 @@
 #include "guid.h"
 #include "log.h"
 
-static int outq_reserve(struct guid_outq *q, size_t more)
+static int outq_reserve(struct guid_outq *q, size_t more, size_t limit)
 {
-	if (q->len + more > GUID_OUTQ_MAX)
+	if (q->len + more > limit)
 		return -ENOBUFS;
 	if (q->len + more <= q->cap)
 		return 0;
 	size_t cap = MAX(q->cap * 2, MAX(q->len + more, (size_t)4096));
-	uint8_t *p = realloc(q->buf, cap);
+	/* Not realloc: it would free the old buffer with any clipboard data still in it. */
+	uint8_t *p = malloc(cap);
 	if (!p)
 		return -ENOMEM;
+	if (q->len)
+		memcpy(p, q->buf, q->len);
+	if (q->buf)
+		explicit_bzero(q->buf, q->cap);
+	free(q->buf);
 	q->buf = p;
 	q->cap = cap;
 	return 0;
@@ -31,7 +41,7 @@ static int outq_reserve(struct guid_outq *q, size_t more)
 int guid_send(struct guid *g, uint32_t type, uint32_t id, const void *payload, size_t len)
 {
 	struct msg_header h;
-	int r = outq_reserve(&g->outq, sizeof(h) + len);
+	int r = outq_reserve(&g->outq, sizeof(h) + len, GUID_OUTQ_MAX);
 
 	if (r == -ENOBUFS)
 		return log_error_errno(r, "VM stopped reading (over %u bytes queued for it)",
@@ -69,8 +79,36 @@ int guid_outq_flush(struct guid *g)
 		if (k < 0)
 			return log_error_errno(errno, "Writing to the VM: %m");
 		memmove(q->buf, q->buf + k, q->len - (size_t)k);
+		if (q->wipe)
+			explicit_bzero(q->buf + q->len - (size_t)k, (size_t)k);
 		q->len -= (size_t)k;
 	}
+	q->wipe = false;
+	return 0;
+}
+
+int guid_send_clipboard(struct guid *g, uint32_t type, const struct gui_clipboard *head,
+			const void *data, size_t len)
+{
+	struct guid_outq *q = &g->outq;
+	struct gui_clipboard le = { htole32(head->type), htole32(head->reserved) };
+	struct msg_header h;
+	size_t total = sizeof(h) + sizeof(le) + len;
+	int r = outq_reserve(q, total, GUID_OUTQ_MAX + sizeof(h) + GUI_MAX_PAYLOAD);
+
+	if (len > GUI_CLIPBOARD_MAX)
+		return -EMSGSIZE;
+	if (r == -ENOBUFS)
+		return log_error_errno(r, "VM stopped reading (over %u bytes queued for it)",
+				       GUID_OUTQ_MAX);
+	if (r < 0)
+		return log_oom();
+	msg_header_encode(&h, type, 0, (uint32_t)(sizeof(le) + len));
+	memcpy(q->buf + q->len, &h, sizeof(h));
+	memcpy(q->buf + q->len + sizeof(h), &le, sizeof(le));
+	memcpy(q->buf + q->len + sizeof(h) + sizeof(le), data, len);
+	q->len += total;
+	q->wipe = true;
 	return 0;
 }
 

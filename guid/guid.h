@@ -13,6 +13,7 @@
 #include <X11/Xutil.h>
 #include <X11/extensions/XShm.h>
 
+#include "clipboard.h"
 #include "gui-proto.h"
 #include "msg.h"
 
@@ -49,6 +50,23 @@ struct guid_table {
 struct guid_outq {
 	uint8_t *buf;
 	size_t len, cap;
+	bool wipe; /* holds clipboard data: zero what has been written */
+};
+
+/* Copies asked of the agent and not yet answered, at most (more Ctrl+Shift+C are ignored). */
+#define GUID_COPIES_PENDING_MAX 4
+
+struct guid_clipboard {
+	struct clipboard_limits limits;
+	char *store_dir;     /* <runtime>/clipboard */
+	char *policy_socket; /* <runtime>/policy.sock */
+	struct notifier *notifier;
+	unsigned copies_pending;
+	/* A paste waiting for the policy daemon: its socket (-1 when none), when it started
+	 * (CLOCK_MONOTONIC), and the entry the query is about. */
+	int policy_fd;
+	uint64_t paste_started_usec;
+	struct clipboard_entry paste;
 };
 
 struct guid_painter {
@@ -77,6 +95,8 @@ struct guid {
 	struct msg_reader reader;
 	struct guid_outq outq;
 	bool handshake_done;
+	uint32_t version; /* agreed in the handshake */
+	struct guid_clipboard clip;
 	uint8_t consumed_keys[32]; /* keycodes whose press guid kept for itself */
 	struct {
 		Atom wm_protocols, wm_delete, net_wm_name, utf8_string, vmname, label, net_state,
@@ -95,6 +115,10 @@ void guid_table_remove(struct guid_table *t, uint32_t id);
 int guid_send(struct guid *g, uint32_t type, uint32_t id, const void *payload, size_t len);
 /* The same for a payload made only of 32-bit fields, converted to little-endian. */
 int guid_send32(struct guid *g, uint32_t type, uint32_t id, const void *payload, size_t len);
+/* A clipboard paste: a header and up to GUI_CLIPBOARD_MAX bytes, allowed past GUID_OUTQ_MAX
+ * (a VM that is reading takes it at once), and zeroed in the queue once written. */
+int guid_send_clipboard(struct guid *g, uint32_t type, const struct gui_clipboard *head,
+			const void *data, size_t len);
 int guid_outq_flush(struct guid *g);
 bool guid_outq_pending(const struct guid *g);
 
@@ -124,9 +148,19 @@ void guid_paint_cursor_window(struct guid *g, struct guid_window *w);
 /* guid-input.c: host X events for our windows. */
 int guid_input_handle(struct guid *g, XEvent *ev);
 
-/* guid-clipboard.c: the inter-VM clipboard keys; filled in by the clipboard work. */
-void guid_clipboard_copy_requested(struct guid *g, struct guid_window *w);
-void guid_clipboard_paste_requested(struct guid *g, struct guid_window *w);
+/* guid-clipboard.c: the inter-VM clipboard (GUI-AND-CLIPBOARD.md), the copy half. */
+int guid_clipboard_init(struct guid *g);
+void guid_clipboard_finish(struct guid *g);
+int guid_clipboard_copy_requested(struct guid *g, struct guid_window *w);
+int guid_clipboard_data(struct guid *g, const struct gui_agent_msg *m);
+/* A desktop notification (rate-limited, never waited for); failures are a debug line. */
+void guid_clipboard_notify(struct guid *g, const char *summary, const char *body);
+bool guid_clipboard_supported(struct guid *g);
+
+/* guid-paste.c: the paste half, through a bulkhead.ClipboardPaste policy query. */
+int guid_clipboard_paste_requested(struct guid *g, struct guid_window *w);
+/* The policy daemon answered (its socket is readable). */
+int guid_clipboard_policy_readable(struct guid *g);
 
 /* guid-dispatch.c */
 int guid_dispatch(struct guid *g, const struct msg *untrusted);

@@ -172,8 +172,34 @@ static const char *validate_damage(const struct msg *untrusted, struct gui_agent
 		return "damage rectangle out of range";
 	if ((uint64_t)untrusted_d.w * untrusted_d.h * 4 != untrusted->len - sizeof(untrusted_d))
 		return "damage length is not w*h*4";
+	if (untrusted->len - sizeof(untrusted_d) > GUI_DAMAGE_MAX_BYTES)
+		return "damage over 8 MiB of pixels";
 	ret->u.damage.d = untrusted_d;
 	ret->u.damage.pixels = untrusted->payload + sizeof(untrusted_d);
+	return NULL;
+}
+
+/* The framing of a clipboard answer: a known type, data only with TEXT or PNG, at most the
+ * hard cap (more is a violation, not a refusal: an honest agent never fetches more). */
+static const char *validate_clipboard(const struct msg *untrusted, struct gui_agent_msg *ret)
+{
+	struct gui_clipboard untrusted_c;
+
+	if (untrusted->len < sizeof(untrusted_c))
+		return "clipboard message too short";
+	copy_le32(&untrusted_c, untrusted->payload, sizeof(untrusted_c));
+	uint32_t untrusted_len = untrusted->len - (uint32_t)sizeof(untrusted_c);
+	if (untrusted_c.type > GUI_CLIPBOARD_TOO_LARGE || untrusted_c.reserved != 0)
+		return "unknown clipboard type";
+	if (untrusted_len > GUI_CLIPBOARD_MAX)
+		return "clipboard data over the hard cap";
+	bool has_data =
+		untrusted_c.type == GUI_CLIPBOARD_TEXT || untrusted_c.type == GUI_CLIPBOARD_PNG;
+	if (!has_data && untrusted_len != 0)
+		return "clipboard data without a type";
+	ret->u.clipboard.type = untrusted_c.type;
+	ret->u.clipboard.len = untrusted_len;
+	ret->u.clipboard.untrusted_data = untrusted->payload + sizeof(untrusted_c);
 	return NULL;
 }
 
@@ -194,6 +220,7 @@ static const struct msg_rule *rule_for(uint32_t type)
 		[GUI_MSG_FLAGS] = { "flags", sizeof(struct gui_flags), true, validate_flags },
 		[GUI_MSG_CURSOR] = { "cursor", sizeof(struct gui_cursor), false, validate_cursor },
 		[GUI_MSG_DAMAGE] = { "damage", VARIABLE_LEN, true, validate_damage },
+		[GUI_MSG_CLIPBOARD_DATA] = { "clipboard", VARIABLE_LEN, false, validate_clipboard },
 	};
 
 	if (type >= ELEMENTSOF(rules) || !rules[type].validate)
@@ -220,6 +247,8 @@ int gui_parse_agent_msg(const struct msg *untrusted, struct gui_agent_msg *ret, 
 		*why = "window id 0";
 	else if (!rule->needs_window && untrusted->type == GUI_MSG_VERSION && untrusted->id != 0)
 		*why = "version message for a window";
+	else if (untrusted->type == GUI_MSG_CLIPBOARD_DATA && untrusted->id != 0)
+		*why = "clipboard message for a window";
 	else
 		*why = rule->validate(untrusted, ret);
 	if (*why)

@@ -28,6 +28,13 @@ struct gui_agent_msg {
 			struct gui_damage d;
 			const uint8_t *pixels; /* w*h*4 bytes, points into the message */
 		} damage;
+		struct {
+			uint32_t type; /* enum gui_clipboard_type */
+			uint32_t len;  /* at most GUI_CLIPBOARD_MAX; 0 unless TEXT or PNG */
+			/* Into the message. Only the framing is checked here: the content is the
+			 * clipboard validators' (clipboard_check_*) before anything uses it. */
+			const uint8_t *untrusted_data;
+		} clipboard;
 	} u;
 };
 

@@ -31,7 +31,7 @@ done
 kdir=$moddir/$kver
 [ -r "$kdir/modules.dep" ] || die "no modules for kernel $kver in $kdir"
 
-work=$(mktemp -d "${output%/*}/.initramfs.XXXXXX")
+work=$(mktemp -d "$(dirname "$output")/.initramfs.XXXXXX")
 trap 'rm -rf "$work" "$work.cpio"' EXIT
 mkdir -p "$work/modules" "$work/dev" "$work/proc" "$work/sys"
 cp "$init" "$work/init"

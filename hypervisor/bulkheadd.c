@@ -17,6 +17,7 @@
 
 #include <dbus/dbus.h>
 
+#include "config.h"
 #include "hv.h"
 #include "log.h"
 #include "strutil.h"
@@ -29,7 +30,9 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: bulkheadd [--connect URI] [--state-dir DIR] [--runtime-dir DIR]\n\n"
 		   "Bulkhead's VM manager: serves org.bulkhead.Manager1 on the session bus.\n"
-		   "Default URI: qemu:///embed?root=<state dir>/libvirt (no libvirt daemon).\n");
+		   "Default URI: qemu:///embed?root=<state dir>/libvirt (no libvirt daemon).\n"
+		   "Defaults can be set in $XDG_CONFIG_HOME/bulkhead/bulkheadd.conf:\n"
+		   "  uri = ..., state_dir = ..., runtime_dir = ...\n");
 }
 
 /* 1 to run, 0 to exit successfully (--help), -EINVAL on a usage error. */
@@ -70,6 +73,24 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return -EINVAL;
 	}
 	return 1;
+}
+
+/* The config file fills in what the command line and the environment left unset. */
+static int apply_config_file(struct options *o, struct hv_config *cfg)
+{
+	char err[512] = "";
+	int r = hv_config_load(cfg, err, sizeof(err));
+
+	if (r < 0)
+		return log_error_errno(r, "Bad configuration: %s", err);
+	if (!o->uri && cfg->uri[0])
+		o->uri = cfg->uri;
+	/* The environment (docs/interfaces.md) is what every Bulkhead program reads: it wins. */
+	if (!o->state_dir && cfg->state_dir[0] && !getenv("BULKHEAD_STATE_DIR"))
+		o->state_dir = cfg->state_dir;
+	if (!o->runtime_dir && cfg->runtime_dir[0] && !getenv("BULKHEAD_RUNTIME_DIR"))
+		o->runtime_dir = cfg->runtime_dir;
+	return 0;
 }
 
 static void on_signal(int watch, int fd, int events, void *opaque)
@@ -144,9 +165,32 @@ static int run(struct bulkheadd *d)
 	return 0;
 }
 
+static int setup_paths(struct bulkheadd *d, const struct options *o)
+{
+	int r = hv_paths_init(&d->paths, o->state_dir, o->runtime_dir, o->uri);
+
+	if (r < 0 || hv_mkdir_p(d->paths.state_dir, 0700) < 0 ||
+	    hv_mkdir_p(d->paths.runtime_dir, 0700) < 0)
+		return log_error_errno(r < 0 ? r : EIO,
+				       "Cannot set up the state dir '%s' and runtime dir '%s'",
+				       d->paths.state_dir, d->paths.runtime_dir);
+	return 0;
+}
+
+static void teardown(struct bulkheadd *d)
+{
+	hv_supervisor_stop_all(d);
+	if (d->bus) {
+		dbus_connection_close(d->bus);
+		dbus_connection_unref(d->bus);
+	}
+	hv_libvirt_close(d);
+}
+
 int main(int argc, char **argv)
 {
 	static struct bulkheadd d = { .lifecycle_cb = -1, .dispatch_timer = -1 };
+	static struct hv_config cfg;
 	struct options o = { 0 };
 	int r;
 
@@ -155,19 +199,9 @@ int main(int argc, char **argv)
 	r = parse_args(argc, argv, &o);
 	if (r <= 0)
 		return r < 0 ? 2 : 0;
-	r = hv_paths_init(&d.paths, o.state_dir, o.runtime_dir, o.uri);
-	if (r < 0 || hv_mkdir_p(d.paths.state_dir, 0700) < 0 ||
-	    hv_mkdir_p(d.paths.runtime_dir, 0700) < 0) {
-		log_error("Cannot set up the state dir '%s' and runtime dir '%s'",
-			  d.paths.state_dir, d.paths.runtime_dir);
+	if (apply_config_file(&o, &cfg) < 0 || setup_paths(&d, &o) < 0)
 		return 1;
-	}
 	r = run(&d);
-	hv_supervisor_stop_all(&d);
-	if (d.bus) {
-		dbus_connection_close(d.bus);
-		dbus_connection_unref(d.bus);
-	}
-	hv_libvirt_close(&d);
+	teardown(&d);
 	return r < 0 ? 1 : 0;
 }

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,6 +72,21 @@ static void write_hosts(const struct init_config *cfg)
 		init_log("sethostname failed");
 }
 
+/* A fresh id per boot: nothing a VM's programs key on (D-Bus, X auth) outlives the boot or
+ * links it to another VM. GRND_INSECURE: this early, waiting for the pool would stall boot. */
+static void write_machine_id(void)
+{
+	unsigned char id[16];
+	char hex[34];
+
+	if (getrandom(id, sizeof(id), GRND_INSECURE) != (ssize_t)sizeof(id))
+		return init_log("getrandom for machine-id failed");
+	for (size_t i = 0; i < sizeof(id); i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	strcpy(hex + 32, "\n");
+	init_write_file("/etc/machine-id", hex, 0444);
+}
+
 void init_write_etc(const struct init_config *cfg)
 {
 	init_mkdir_p("/etc/fonts", 0755);
@@ -86,7 +102,7 @@ void init_write_etc(const struct init_config *cfg)
 	init_write_file("/etc/bulkhead/xdg-data/applications/bulkhead-open-url.desktop",
 			open_url_desktop, 0644);
 	init_write_file("/etc/environment", environment, 0644);
-	init_write_file("/etc/machine-id", "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0\n", 0444);
+	write_machine_id();
 	init_symlink("../usr/lib/os-release", "/etc/os-release");
 	init_symlink("/proc/self/mounts", "/etc/mtab");
 	write_hosts(cfg);

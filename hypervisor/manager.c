@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "domain-xml.h"
 #include "hv.h"
@@ -18,6 +19,7 @@
 
 /* QEMU's own footprint on top of guest RAM (TCG code cache, device state), measured ~60 MiB. */
 #define QEMU_OVERHEAD_MIB 96
+#define CONSOLE_LOG_MAX (1024 * 1024)
 
 int hv_error_set(struct hv_error *e, int code, const char *fmt, ...)
 {
@@ -189,6 +191,20 @@ static int check_startable(virDomainPtr dom, const struct vm_props *p, struct hv
 	return 0;
 }
 
+/* The console log is appended across boots; past 1 MiB the old boots move aside, once. */
+static void rotate_console_log(struct bulkheadd *d, const char *name)
+{
+	char dir[HV_PATH_MAX], log[HV_PATH_MAX + 16], old[HV_PATH_MAX + 16];
+	struct stat st;
+
+	if (hv_vm_state_dir(&d->paths, name, dir, sizeof(dir)) < 0 ||
+	    str_printf(log, sizeof(log), "%s/console.log", dir) < 0 ||
+	    str_printf(old, sizeof(old), "%s/console.log.1", dir) < 0)
+		return;
+	if (stat(log, &st) == 0 && st.st_size > CONSOLE_LOG_MAX && rename(log, old) < 0)
+		log_warning_errno(errno, "Cannot rotate %s: %m", log);
+}
+
 int hv_vm_start(struct bulkheadd *d, const char *name, struct hv_error *e)
 {
 	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
@@ -205,6 +221,7 @@ int hv_vm_start(struct bulkheadd *d, const char *name, struct hv_error *e)
 	if (hv_vm_runtime_dir(&d->paths, name, rdir, sizeof(rdir)) < 0 ||
 	    hv_mkdir_p(rdir, 0700) < 0)
 		return hv_error_set(e, -EIO, "Cannot create %s for VM '%s'", rdir, name);
+	rotate_console_log(d, name);
 	hv_dbus_state_changed(d, name, "Starting");
 	if (virDomainCreate(dom) < 0) {
 		r = libvirt_failed(e, "start", name);

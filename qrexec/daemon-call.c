@@ -88,13 +88,19 @@ static void on_call_request(struct daemon *d, const struct msg *m)
 	daemon_policy_query(d, c);
 }
 
-/* Data from the VM: within its credit, else it is overrunning the window. */
+/* Data from the VM: within its credit, else it is overrunning the window; nothing after the
+ * stream's EOF, so the other end never sees a stream its own rules forbid. */
 static void agent_data(struct daemon *d, struct dcall *c, const struct msg *m)
 {
+	bool *eof = &c->vm_eof[m->type - QREXEC_MSG_DATA_STDIN];
+
 	if (c->state != DC_RELAY)
 		daemon_violation(d, "data before the call %u was connected.", m->id);
 	if (m->len > c->agent_credit)
 		daemon_violation(d, "data beyond the window on call %u.", m->id);
+	if (*eof)
+		daemon_violation(d, "data after the end of a stream on call %u.", m->id);
+	*eof = m->len == 0;
 	c->agent_credit -= m->len;
 	if (!c->chan_sent_final)
 		dcall_link_send(c, m->type, m->payload, m->len);
@@ -106,6 +112,10 @@ static void agent_window(struct daemon *d, struct dcall *c, const struct msg *m)
 
 	if (c->state != DC_RELAY || qrexec_parse_window(m, &bytes) < 0)
 		daemon_violation(d, "bad window message on call %u.", m->id);
+	/* Credit only for bytes the VM was sent: more would break the other end's window. */
+	if (bytes > c->vm_unacked)
+		daemon_violation(d, "a window for data never sent, call %u.", m->id);
+	c->vm_unacked -= bytes;
 	if (!c->chan_sent_final)
 		dcall_link_send(c, m->type, m->payload, m->len);
 }

@@ -20,6 +20,15 @@
 #include "macro.h"
 #include "strutil.h"
 
+/* Big socket buffers: a link carries up to a window of data per direction. */
+static void link_buffers(int fd)
+{
+	int size = QREXEC_WINDOW;
+
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
 static int link_connect(struct daemon *d, const char *target)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -31,6 +40,7 @@ static int link_connect(struct daemon *d, const char *target)
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return negative_errno();
 	fd_set_nonblock(fd, true);
+	link_buffers(fd);
 	return TAKE_FD(fd);
 }
 
@@ -115,6 +125,7 @@ void dcall_accept_link(struct daemon *d)
 	struct dcall *c = incoming < QREXEC_MAX_CALLS ? daemon_call_new(d, true) : NULL;
 	if (!c)
 		return link_refuse_fd(fd, "too many calls into this VM (at most 256)");
+	link_buffers(fd);
 	c->link = fd;
 	c->state = DC_LINK_HELLO;
 	if (msg_reader_init(&c->lrd, QREXEC_MSG_MAX) < 0)
@@ -168,6 +179,8 @@ static void link_msg_incoming(struct daemon *d, struct dcall *c, const struct ms
 		   c->state == DC_RELAY && !c->chan_got_final) {
 		if (m->type == QREXEC_MSG_WINDOW)
 			link_credit(c, m);
+		else
+			c->vm_unacked += m->len;
 		daemon_chan_send(d, m->type, c->id, m->payload, m->len);
 	}
 }
@@ -190,6 +203,8 @@ static void link_msg_outgoing(struct daemon *d, struct dcall *c, const struct ms
 		return;
 	if (m->type == QREXEC_MSG_WINDOW)
 		link_credit(c, m);
+	else if (m->type == QREXEC_MSG_DATA_STDOUT || m->type == QREXEC_MSG_DATA_STDERR)
+		c->vm_unacked += m->len;
 	daemon_chan_send(d, m->type, c->id, m->payload, m->len);
 	c->chan_sent_final = c->link_got_final;
 }

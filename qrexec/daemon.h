@@ -32,6 +32,8 @@ struct dcall {
 	struct msg_reader lrd;
 	struct outq lq;
 	uint32_t agent_credit; /* data bytes the VM may still send on this call */
+	uint32_t vm_unacked;   /* data bytes sent to the VM that it has not granted back */
+	bool vm_eof[3];	       /* the VM ended its stdin / stdout / stderr stream */
 	bool chan_sent_final, chan_got_final;
 	bool link_sent_final, link_got_final;
 	struct qrexec_call call;

@@ -147,8 +147,8 @@ int pd_ask_start(struct pd *pd, const struct pd_request *req, struct policy_deci
 	pthread_attr_t attr;
 	pthread_t t;
 
-	if (!a || !arg)
-		return free(a), free(arg), -ENOMEM;
+	if (!a || !arg || pd->asks_pending >= PD_ASKS_MAX)
+		return free(a), free(arg), -EBUSY;
 	a->req = *req;
 	a->dec = *dec; /* the decision moves into the ask */
 	*dec = (struct policy_decision){ 0 };
@@ -165,6 +165,8 @@ int pd_ask_start(struct pd *pd, const struct pd_request *req, struct policy_deci
 	pthread_attr_destroy(&attr);
 	if (r < 0)
 		free(arg), ask_free(a);
+	else
+		pd->asks_pending++;
 	return r;
 }
 
@@ -174,6 +176,8 @@ void pd_ask_readable(struct pd *pd)
 
 	while (read(pd->ask_pipe[0], &a, sizeof(a)) == sizeof(a)) {
 		const char *by = a->answered_by;
+
+		pd->asks_pending--;
 		if (a->allowed &&
 		    (!a->answer || policy_decision_accept_answer(&a->dec, a->answer) < 0))
 			by = "user (target not among the candidates)";

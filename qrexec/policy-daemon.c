@@ -151,9 +151,10 @@ static void on_query(struct pd *pd, size_t client, const struct msg *m)
 		log_oom();
 	if (dec.result == POLICY_ASK && pd_ask_start(pd, &req, &dec) >= 0)
 		return;
+	const char *by = dec.result == POLICY_ASK ? "too many prompts" : "policy";
 	if (dec.result == POLICY_ASK)
 		dec.result = POLICY_DENY;
-	pd_finish_decision(pd, &req, &dec, "policy");
+	pd_finish_decision(pd, &req, &dec, by);
 	policy_decision_finish(&dec);
 }
 

@@ -16,6 +16,8 @@
 struct notifier;
 
 #define PD_CLIENTS 128
+/* Prompts open at once; more are denied, so no VM can pile up dialogs or threads. */
+#define PD_ASKS_MAX 16
 
 struct pd_client {
 	int fd;
@@ -55,6 +57,7 @@ struct pd {
 	struct notifier *notifier;
 	int ask_pipe[2];
 	int ask_timeout_ms;
+	unsigned asks_pending;
 	struct pd_client clients[PD_CLIENTS];
 };
 

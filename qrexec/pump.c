@@ -94,17 +94,53 @@ static ssize_t src_read(struct pump *p, int i, size_t n)
 	}
 }
 
-/* A pipe source with bytes waiting goes out by splice: no copy through our memory. */
+/* A process-wide pipe that a socket's bytes pass through on their way to splice: it is always
+ * drained at once, so one is enough. */
+static const int *bounce_pipe(void)
+{
+	static int p[2] = { -1, -1 };
+
+	if (p[0] < 0 && pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0)
+		fcntl(p[0], F_SETPIPE_SZ, QREXEC_DATA_MAX);
+	return p[0] < 0 ? NULL : p;
+}
+
+/* Move up to n bytes of a socket source into the bounce pipe; its read end, or -EAGAIN to let
+ * the plain read path handle it (no data, EOF, errors). */
+static int socket_to_pipe(struct pump *p, int i, size_t n, size_t *moved)
+{
+	const int *bp = bounce_pipe();
+
+	if (!bp)
+		return -EAGAIN;
+	ssize_t k = splice(p->src[i], NULL, bp[1], NULL, n, SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+	if (k <= 0)
+		return -EAGAIN;
+	*moved = (size_t)k;
+	return bp[0];
+}
+
+/* Bytes waiting in a pipe (or a socket, by way of the bounce pipe) go out by splice: no copy
+ * through our memory. */
 static int src_splice(struct pump *p, int i)
 {
-	int avail = 0;
+	size_t n = MIN((size_t)p->credit, sizeof(pump_buf));
+	int avail = 0, fd = p->src[i];
 
-	if (!p->send_spliced || p->src_sock[i] || ioctl(p->src[i], FIONREAD, &avail) < 0 ||
-	    avail <= 0)
+	if (!p->send_spliced)
 		return -EAGAIN;
-	size_t n = MIN((size_t)avail, MIN((size_t)p->credit, sizeof(pump_buf)));
+	if (p->src_sock[i]) {
+		size_t moved = 0;
+		fd = socket_to_pipe(p, i, n, &moved);
+		avail = (int)moved;
+	} else if (ioctl(fd, FIONREAD, &avail) < 0) {
+		return -EAGAIN;
+	}
+	if (fd < 0 || avail <= 0)
+		return -EAGAIN;
+	n = MIN((size_t)avail, n);
 	p->credit -= (uint32_t)n;
-	return p->send_spliced(p->ctx, src_type(p, i), p->src[i], n);
+	return p->send_spliced(p->ctx, src_type(p, i), fd, n);
 }
 
 /* Read once per wakeup up to the credit; EOF (or a read error) ends the stream. */
@@ -152,6 +188,21 @@ int pump_dst_ready(struct pump *p, int i)
 	return pump_freed(p, before - outq_size(&p->q[i]));
 }
 
+/* One non-blocking write of fresh data: bytes taken (0 when full), or -errno. */
+static ssize_t dst_write(struct pump *p, int i, const uint8_t *data, size_t len)
+{
+	for (;;) {
+		ssize_t k = p->dst_sock[i] ? send(p->dst[i], data, len, MSG_DONTWAIT | MSG_NOSIGNAL)
+					   : write(p->dst[i], data, len);
+		if (k >= 0)
+			return k;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
 static int dst_index(const struct pump *p, uint32_t type)
 {
 	if (p->service)
@@ -174,8 +225,17 @@ static int pump_on_data(struct pump *p, int i, const uint8_t *payload, size_t le
 	p->inflight -= (uint32_t)len;
 	if (p->dst[i] < 0)
 		return pump_freed(p, len);
-	int r = outq_push(&p->q[i], payload, len);
-	return r < 0 ? r : pump_dst_ready(p, i);
+	ssize_t k = outq_empty(&p->q[i]) ? dst_write(p, i, payload, len) : 0;
+	if (k < 0) { /* the local reader is gone: drop what it will never read */
+		dst_close(p, i);
+		return pump_freed(p, len);
+	}
+	/* Only what the fd did not take is copied, into the queue. */
+	int r = (size_t)k < len ? outq_push(&p->q[i], payload + k, len - (size_t)k) : 0;
+	if (r < 0)
+		return r;
+	r = pump_freed(p, (size_t)k);
+	return r < 0 || (size_t)k < len ? r : pump_dst_ready(p, i);
 }
 
 int pump_on_message(struct pump *p, uint32_t type, const uint8_t *payload, size_t len)

@@ -22,6 +22,17 @@
 #   tb_vm_setenv browser BULKHEAD_BROWSER=/path/to/fake-browser   # VM-wide env (before start)
 #   tb_vm_alive browser                      # 0 while its daemon runs
 #   tb_daemon_status browser                 # after it ended: the daemon's exit status
+#   tb_bg NAME CMD...                        # a helper process, killed at teardown
+#   tb_kill_wait PID                         # TERM, wait up to 5 s, then KILL
+#   tb_strays                                # PIDs still mentioning $TB (expect none after
+#                                            # tb_teardown)
+#   tb_vm NAME --type DispVM --tags "a b"    # type/tags/label go into system-info.json
+#
+# VM NAME's files: $TB/vm/NAME (rpc/ = its --rpc-dir, home/, bin/ first on its PATH, display,
+# env). `env $(tb_vm_env NAME) CMD` is tb_run for programs that need it in a pipeline or timeout.
+# Host commands (qrexec-client, vmctl log) see BULKHEAD_RUNTIME_DIR=$TB/run and
+# BULKHEAD_STATE_DIR=$TB/state and the private DBUS_SESSION_BUS_ADDRESS; meson's integration
+# env puts the built qrexec/ on PATH.
 #
 # Layout under $TB: run/ (host runtime dir: run/qrexec/VM.sock, run/policy.sock),
 # state/ (audit.log), policy.d/, system-info.json, bus (D-Bus socket), log/ (every process's
@@ -146,6 +157,7 @@ tb_write_sysinfo() {
 
 tb_start_policy() {
 	tb_write_sysinfo
+	rm -f "$TB/run/policy.sock" # a stale one would satisfy tb_wait_socket too early
 	"${TB_POLICY_DAEMON:-$TB_QREXEC/qrexec-policy-daemon}" --policy-dir "$TB/policy.d" \
 		--system-info "$TB/system-info.json" --audit-log "$TB/state/audit.log" \
 		"$@" 2>>"$TB/log/policy.log" &

@@ -56,6 +56,17 @@ like "$err" "^vmctl: prefs: VM 'work': invalid memory 'lots'$" "  with one line 
 err=$("$VMCTL" start 2>&1); is "$?" 2 "vmctl start without a name is a usage error"
 err=$("$VMCTL" remove nosuch 2>&1); is "$?" 1 "vmctl remove of an unknown VM fails"
 like "$err" "VM 'nosuch' does not exist" "  naming it"
+"$VMCTL" create big --memory 65536; ok $? "create a VM with 64 GiB"
+err=$("$VMCTL" start big 2>&1); is "$?" 1 "starting it on a smaller machine fails"
+like "$err" "^vmctl: start: Not enough memory to start VM 'big': it needs [0-9]+ MiB, [0-9]+ MiB available$" \
+	"  naming the VM, what it needs and what is available"
+like "$(dbus-send --session --print-reply --dest=org.bulkhead.Manager1 /org/bulkhead/Manager1 \
+	org.bulkhead.Manager1.Start string:big 2>&1)" "^Error org\.bulkhead\.Error\.NoMemory: Not enough memory" \
+	"  as org.bulkhead.Error.NoMemory"
+like "$(dbus-send --session --print-reply --dest=org.bulkhead.Manager1 /org/bulkhead/Manager1 \
+	org.bulkhead.Manager1.Kill string:nosuch 2>&1)" "^Error org\.bulkhead\.Error\.NoSuchVM: VM 'nosuch' does not exist" \
+	"an unknown VM is org.bulkhead.Error.NoSuchVM"
+"$VMCTL" remove big
 is "$(call RemoveVM s work)" "" "RemoveVM"
 is "$(call ListVMs)" "a{sa{sv}} 0" "no VMs left"
 e2e_stop_bulkheadd

@@ -38,6 +38,19 @@ for i in $(seq 1 "$ROUNDS"); do
 	"$VMCTL" shutdown bench --wait || break
 done
 is "$i" "$ROUNDS" "all $ROUNDS boots completed"
+
+# Two VMs at once: what they share (QEMU's code, the kernel image QEMU maps) shows in PSS.
+"$VMCTL" create bench2 --memory 256 >/dev/null
+"$VMCTL" start bench && "$VMCTL" start bench2 &&
+	timeout 120 "$VMCTL" run bench -- true && timeout 120 "$VMCTL" run bench2 -- true
+ok $? "two VMs running"
+sleep 5
+pss=0
+for pid in $(e2e_qemu_pids); do pss=$((pss + $(kib "$pid" Pss))); done
+ok 0 "host memory of two running 256 MiB VMs (idle): PSS $((pss / 1024)) MiB in all, $((pss / 2048)) MiB per VM"
+"$VMCTL" kill bench; "$VMCTL" kill bench2
+wait_state bench2 Halted 30
+"$VMCTL" remove bench2
 diag "mean start-to-agent-ready: $((total / ROUNDS)) ms over $ROUNDS boots (target 3000 ms under TCG)"
 diag "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 "$VMCTL" remove bench

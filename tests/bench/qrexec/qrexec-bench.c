@@ -7,9 +7,12 @@
  *   qrexec-bench TARGET TARGET-RPC-DIR MIB
  *
  * It serves the socket services bench.Null (reads the header, closes), bench.Sink and
- * bench.Source itself, in TARGET-RPC-DIR; bench.True must be an executable (/bin/true).
+ * bench.Source itself, in TARGET-RPC-DIR; bench.True must be an executable (/bin/true),
+ * bench.ExecSink and bench.ExecSource exec'd services that drain / produce MIB MiB.
  * Output is TAP; every figure is a diag line, ratios against: a raw Unix-socket round trip,
- * fork+exec of /bin/true, raw Unix-socket throughput.
+ * fork+exec of /bin/true, raw Unix-socket throughput. Latencies are the best of 3 rounds of 100
+ * (p50 and p99 of the round with the lowest p50), throughputs the best of 2, for the raw
+ * transport as for calls: the build machines are shared.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +33,9 @@
 #include "tap.h"
 
 #define CHUNK (256 * 1024)
-#define LAT_N 300
+#define LAT_N 100
+/* The machines are shared: each figure is the best of a few rounds, raw ones included. */
+#define ROUNDS 3
 
 extern char **environ;
 static const char *target;
@@ -265,18 +270,48 @@ static double call_throughput(const char *service, bool in, size_t *moved)
 	return status == 0 ? (double)*moved / (now_us() - t0) : 0;
 }
 
+enum measure { M_RAW_RTT, M_FORK_EXEC, M_EXEC, M_SOCKET, M_DENIED };
+
+static double measure_once(enum measure m, double *p99)
+{
+	switch (m) {
+	case M_RAW_RTT:
+		return raw_roundtrip(p99);
+	case M_FORK_EXEC:
+		return fork_exec_true(p99);
+	case M_EXEC:
+		return call_latency("bench.True", 0, p99);
+	case M_SOCKET:
+		return call_latency("bench.Null", 0, p99);
+	default:
+		return call_latency("bench.Denied", 126, p99);
+	}
+}
+
+/* p50 and p99 of the round with the lowest p50. */
+static double best_of(enum measure m, double *p99)
+{
+	double best = 0, p;
+
+	for (int r = 0; r < ROUNDS; r++) {
+		double x = measure_once(m, &p);
+		if (r == 0 || x < best)
+			best = x, *p99 = p;
+	}
+	return best;
+}
+
 static void report_latency(void)
 {
 	double rr99, fe99, ex99, so99, de99;
-	double rr = raw_roundtrip(&rr99), fe = fork_exec_true(&fe99);
-	double ex = call_latency("bench.True", 0, &ex99);
-	double so = call_latency("bench.Null", 0, &so99);
-	double de = call_latency("bench.Denied", 126, &de99);
+	double rr = best_of(M_RAW_RTT, &rr99), fe = best_of(M_FORK_EXEC, &fe99);
+	double ex = best_of(M_EXEC, &ex99), so = best_of(M_SOCKET, &so99);
+	double de = best_of(M_DENIED, &de99);
 
 	diag("raw Unix-socket round trip: p50 %.1f us, p99 %.1f us", rr, rr99);
 	diag("fork+exec /bin/true:        p50 %.0f us, p99 %.0f us", fe, fe99);
-	diag("call, exec'd service:       p50 %.0f us, p99 %.0f us  = %.1fx round trip, %.2fx fork+exec"
-	     " (target p50 <= 2000 us: %s)",
+	diag("call, exec'd service:       p50 %.0f us, p99 %.0f us  = %.1fx round trip, %.2fx "
+	     "fork+exec (target p50 <= 2000 us: %s)",
 	     ex, ex99, ex / rr, ex / fe, ex <= 2000 ? "met" : "NOT met");
 	diag("call, socket service:       p50 %.0f us, p99 %.0f us  = %.1fx round trip"
 	     " (target p50 <= 500 us: %s)",
@@ -285,12 +320,13 @@ static void report_latency(void)
 	     de / rr);
 }
 
-static void report_throughput(void)
+static void report_throughput(double raw)
 {
 	size_t in_bytes = 0, out_bytes = 0;
-	double raw = raw_throughput();
-	double in = call_throughput("bench.Sink", true, &in_bytes);
-	double out = call_throughput("bench.Source", false, &out_bytes);
+	double in = MAX(call_throughput("bench.Sink", true, &in_bytes),
+			call_throughput("bench.Sink", true, &in_bytes));
+	double out = MAX(call_throughput("bench.Source", false, &out_bytes),
+			 call_throughput("bench.Source", false, &out_bytes));
 
 	ok(in > 0 && in_bytes == bulk_bytes, "%zu MiB into a service", bulk_bytes >> 20);
 	ok(out > 0 && out_bytes == bulk_bytes, "%zu MiB out of a service", bulk_bytes >> 20);
@@ -299,6 +335,18 @@ static void report_throughput(void)
 	     in / raw, in >= 1000 ? "met" : "NOT met");
 	diag("call, out of the service: %.0f MB/s = %.2fx raw (target >= 1000 MB/s: %s)", out,
 	     out / raw, out >= 1000 ? "met" : "NOT met");
+}
+
+/* The same through exec'd services on pipes (cat >/dev/null, head -c N /dev/zero). */
+static void report_exec_throughput(double raw)
+{
+	size_t in_bytes = 0, out_bytes = 0;
+	double in = call_throughput("bench.ExecSink", true, &in_bytes);
+	double out = call_throughput("bench.ExecSource", false, &out_bytes);
+
+	ok(in > 0 && out > 0 && out_bytes == bulk_bytes, "the same with exec'd services");
+	diag("exec'd services: in %.0f MB/s = %.2fx raw, out %.0f MB/s = %.2fx raw", in, in / raw,
+	     out, out / raw);
 }
 
 int main(int argc, char **argv)
@@ -311,6 +359,8 @@ int main(int argc, char **argv)
 	serve(argv[2], "bench.Sink", serve_sink);
 	serve(argv[2], "bench.Source", serve_source);
 	report_latency();
-	report_throughput();
+	double raw = MAX(raw_throughput(), raw_throughput());
+	report_throughput(raw);
+	report_exec_throughput(raw);
 	return tap_done();
 }

@@ -20,7 +20,7 @@ e2e_setup() {
 	if [ -n "${E2E_DISPLAY:-}" ]; then export DISPLAY=$E2E_DISPLAY; else unset DISPLAY; fi
 	E2E_DIR=$(mktemp -d /tmp/bh-e2e.XXXXXX)
 	export BULKHEAD_STATE_DIR=$E2E_DIR/state BULKHEAD_RUNTIME_DIR=$E2E_DIR/run
-	export XDG_RUNTIME_DIR=$E2E_DIR/xdg
+	export XDG_RUNTIME_DIR=$E2E_DIR/xdg XDG_CONFIG_HOME=$E2E_DIR/config
 	mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 	trap e2e_cleanup EXIT
 	trap 'exit 1' INT TERM
@@ -62,10 +62,13 @@ e2e_daemon_pids() {
 	pgrep -f "qrexec-daemon .*$E2E_DIR" || true
 }
 
+# QEMU first: libvirt daemonizes it out of the test's process group, so if meson's timeout
+# kills this script before the end, nothing else would stop it.
 e2e_cleanup() {
 	local status=$?
+	for p in $(e2e_qemu_pids); do kill -9 "$p" 2>/dev/null; done
 	[ -n "${BULKHEADD_PID:-}" ] && kill "$BULKHEADD_PID" 2>/dev/null && wait "$BULKHEADD_PID" 2>/dev/null
-	for p in $(e2e_qemu_pids) $(e2e_daemon_pids); do kill -9 "$p" 2>/dev/null; done
+	for p in $(e2e_daemon_pids); do kill -9 "$p" 2>/dev/null; done
 	[ -s "$E2E_DIR/bus.pid" ] && kill "$(cat "$E2E_DIR/bus.pid")" 2>/dev/null
 	if [ "$status" -ne 0 ] || [ "$tap_failed" -ne 0 ]; then
 		diag "bulkheadd log:"; sed 's/^/#   /' "$E2E_DIR/bulkheadd.log" 2>/dev/null | tail -40

@@ -11,14 +11,19 @@ e2e_setup
 "$VMCTL" start crashy; ok $? "start crashy"
 out=$(timeout 120 "$VMCTL" run crashy -- echo up); is "$out" "up" "its agent answers"
 
+"$VMCTL" create auto --label gray && "$VMCTL" prefs auto autostart true
+ok $? "create auto, with autostart"
 e2e_stop_bulkheadd
 is "$(e2e_qemu_pids | wc -l)" 1 "the VM outlives bulkheadd"
 sleep 0.5
 is "$(e2e_daemon_pids | wc -l)" 0 "its qrexec-daemon went with bulkheadd"
 e2e_start_bulkheadd
 is "$("$VMCTL" prefs crashy state)" "Running" "a restarted bulkheadd finds the VM running"
+is "$("$VMCTL" prefs auto state)" "Running" "  and starts the autostart VM"
+"$VMCTL" kill auto; ok $? "  (killed again)"
 out=$(timeout 60 "$VMCTL" run crashy -- echo again); is "$out" "again" "  and its broker link again"
 
+wait_state auto Halted 30
 kill -9 $(e2e_qemu_pids)
 wait_state crashy Crashed 30; ok $? "kill -9 of QEMU is noticed: crashy is Crashed"
 sleep 0.5

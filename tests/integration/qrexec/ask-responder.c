@@ -2,15 +2,19 @@
 /*
  * A scripted ask agent for tests: owns org.bulkhead.PolicyAgent1 on the (private) session bus
  * and answers every Ask the same way, over the real D-Bus interface of docs/interfaces.md.
+ * Or, in notify mode, a notification server that records what it is shown.
  *
  *   ask-responder allow TARGET LOG READY   answer (true, TARGET)
  *   ask-responder deny LOG READY           answer (false, "")
+ *   ask-responder notify LOG READY         own org.freedesktop.Notifications, log
+ *                                          "summary|body" per Notify
  *
  * Each Ask is appended to LOG as one line: source service argument requested_target
  * targets(comma-separated) default_target rule=... source_label=... timeout=...
  * READY is created once the name is owned.
  */
 #include <dbus/dbus.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +77,30 @@ static void log_ask(DBusMessage *m)
 	fclose(f);
 }
 
+static DBusHandlerResult on_notify(DBusConnection *c, DBusMessage *m, void *data)
+{
+	const char *app, *icon, *summary, *body;
+	uint32_t id = 0;
+	FILE *f;
+
+	if (!dbus_message_is_method_call(m, "org.freedesktop.Notifications", "Notify") ||
+	    !dbus_message_get_args(m, NULL, DBUS_TYPE_STRING, &app, DBUS_TYPE_UINT32, &id,
+				   DBUS_TYPE_STRING, &icon, DBUS_TYPE_STRING, &summary,
+				   DBUS_TYPE_STRING, &body, DBUS_TYPE_INVALID))
+		return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
+	f = fopen(log_path, "a");
+	if (f) {
+		fprintf(f, "%s|%s|%s\n", app, summary, body);
+		fclose(f);
+	}
+	DBusMessage *reply = dbus_message_new_method_return(m);
+	id = 1;
+	dbus_message_append_args(reply, DBUS_TYPE_UINT32, &id, DBUS_TYPE_INVALID);
+	dbus_connection_send(c, reply, NULL);
+	dbus_message_unref(reply);
+	return DBUS_HANDLER_RESULT_HANDLED;
+}
+
 static DBusHandlerResult on_message(DBusConnection *c, DBusMessage *m, void *data)
 {
 	dbus_bool_t allowed = answer_target != NULL;
@@ -93,19 +121,28 @@ static DBusHandlerResult on_message(DBusConnection *c, DBusMessage *m, void *dat
 int main(int argc, char **argv)
 {
 	static const DBusObjectPathVTable vtable = { .message_function = on_message };
+	static const DBusObjectPathVTable notify_vtable = { .message_function = on_notify };
 	int allow = argc == 5 && strcmp(argv[1], "allow") == 0;
+	int notify = argc == 4 && strcmp(argv[1], "notify") == 0;
 
-	if (!allow && !(argc == 4 && strcmp(argv[1], "deny") == 0)) {
-		fprintf(stderr, "Usage: ask-responder allow TARGET LOG READY | deny LOG READY\n");
+	if (!allow && !notify && !(argc == 4 && strcmp(argv[1], "deny") == 0)) {
+		fprintf(stderr, "Usage: ask-responder allow TARGET LOG READY | deny LOG READY | "
+				"notify LOG READY\n");
 		return 2;
 	}
 	answer_target = allow ? argv[2] : NULL;
 	log_path = argv[allow ? 3 : 2];
+	const char *name = notify ? "org.freedesktop.Notifications" : "org.bulkhead.PolicyAgent1";
 	DBusConnection *c = dbus_bus_get(DBUS_BUS_SESSION, NULL);
-	if (!c || dbus_bus_request_name(c, "org.bulkhead.PolicyAgent1", DBUS_NAME_FLAG_DO_NOT_QUEUE,
-					NULL) != DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER)
+	if (!c || dbus_bus_request_name(c, name, DBUS_NAME_FLAG_DO_NOT_QUEUE, NULL) !=
+			  DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER)
 		return 1;
-	dbus_connection_register_object_path(c, "/org/bulkhead/PolicyAgent1", &vtable, NULL);
+	if (notify)
+		dbus_connection_register_object_path(c, "/org/freedesktop/Notifications",
+						     &notify_vtable, NULL);
+	else
+		dbus_connection_register_object_path(c, "/org/bulkhead/PolicyAgent1", &vtable,
+						     NULL);
 	FILE *ready = fopen(argv[allow ? 4 : 3], "w");
 	if (ready)
 		fclose(ready);

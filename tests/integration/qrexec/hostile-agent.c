@@ -7,8 +7,9 @@
  *
  * MODE: garbage (random bytes), truncated (half a message, then EOF), oversize (a header
  * announcing 64 MiB), unknown-type (a message type that does not exist), flood (call requests
- * without end), window (data beyond the credit window of a call it made), noread (hello, then
- * never read anything). Afterwards it sleeps, so only the daemon's reaction ends the link.
+ * without end), window (data beyond the credit window of a call it made), overgrant (credit
+ * for data it was never sent), double-eof (a stream ended twice), noread (hello, then never
+ * read anything). Afterwards it sleeps, so only the daemon's reaction ends the link.
  */
 #include <endian.h>
 #include <stdint.h>
@@ -78,25 +79,49 @@ static void flood(int fd)
 		call_request(fd, id, "work", "test.Echo");
 }
 
-/* A call the policy allows, then more data than the window: wait for CONNECTED first. */
+/* Make a call the policy allows and wait until it is connected. */
+static int connected_call(int fd, uint32_t id, const char *service)
+{
+	struct msg_reader r;
+	struct msg m;
+	int found = 0;
+
+	msg_reader_init(&r, QREXEC_MSG_MAX);
+	call_request(fd, id, "work", service);
+	while (!found && msg_reader_fill(&r, fd) > 0)
+		while (!found && msg_reader_next(&r, &m) == 1)
+			found = m.type == QREXEC_MSG_CONNECTED && m.id == id;
+	msg_reader_finish(&r);
+	return found ? 0 : -1;
+}
+
+/* More data than the window allows. */
 static void window(int fd)
 {
 	static uint8_t data[QREXEC_DATA_MAX];
-	struct msg_reader r;
-	struct msg m;
 
-	msg_reader_init(&r, QREXEC_MSG_MAX);
-	call_request(fd, 7, "work", "test.Sink");
-	for (;;) {
-		if (msg_reader_fill(&r, fd) <= 0)
-			return;
-		while (msg_reader_next(&r, &m) == 1)
-			if (m.type == QREXEC_MSG_CONNECTED && m.id == 7)
-				goto connected;
-	}
-connected:
+	if (connected_call(fd, 7, "test.Sink") < 0)
+		return;
 	for (int i = 0; i < 2 * QREXEC_WINDOW / QREXEC_DATA_MAX + 2; i++)
 		msg_write(fd, QREXEC_MSG_DATA_STDIN, 7, data, sizeof(data));
+}
+
+/* Credit for data it was never sent: would overflow the service end's window. */
+static void overgrant(int fd)
+{
+	uint32_t w = htole32(QREXEC_WINDOW);
+
+	if (connected_call(fd, 8, "test.Echo") == 0)
+		msg_write(fd, QREXEC_MSG_WINDOW, 8, &w, sizeof(w));
+}
+
+/* A stream ended twice: the service end's pump would refuse it. */
+static void double_eof(int fd)
+{
+	if (connected_call(fd, 9, "test.Echo") < 0)
+		return;
+	msg_write(fd, QREXEC_MSG_DATA_STDIN, 9, NULL, 0);
+	msg_write(fd, QREXEC_MSG_DATA_STDIN, 9, NULL, 0);
 }
 
 int main(int argc, char **argv)
@@ -121,6 +146,10 @@ int main(int argc, char **argv)
 		flood(fd);
 	else if (strcmp(mode, "window") == 0)
 		window(fd);
+	else if (strcmp(mode, "overgrant") == 0)
+		overgrant(fd);
+	else if (strcmp(mode, "double-eof") == 0)
+		double_eof(fd);
 	for (;;)
 		pause();
 }

@@ -12,8 +12,7 @@ tb_init
 tb_vm work --label green
 tb_vm mail
 tb_vm browser
-tb_policy 50-test 'test.Where  *  work  @anyvm  ask default_target=mail
-test.Where  *  work  browser  ask'
+tb_policy 50-test 'test.Where  *  work  @anyvm  ask default_target=mail'
 for vm in mail browser; do
 	tb_service "$vm" test.Where "touch '$TB/started-$vm'; echo $vm"
 done
@@ -50,4 +49,21 @@ is $? 126 "no ask agent on the bus: deny"
 log=$(cat "$TB/state/audit.log")
 like "$log" '"decision":"allow".*"answered_by":"user"' "audit: an ask answered by the user"
 like "$log" '"decision":"deny".*"answered_by":"no agent"' "audit: no agent"
+
+# Notifications: every deny, and notify=yes, reach org.freedesktop.Notifications, rate limited.
+rm -f "$TB/ready"
+tb_bg notifier "$RESPONDER" notify "$TB/notes.log" "$TB/ready"
+for _ in $(seq 100); do [ -e "$TB/ready" ] && break; sleep 0.05; done
+tb_policy 50-test 'test.Where  *  work  mail  allow notify=yes
+test.Where  *  work  browser  deny'
+sleep 0.5
+tb_run work qrexec-client-vm mail test.Where </dev/null >/dev/null
+tb_run work qrexec-client-vm browser test.Where </dev/null 2>/dev/null
+sleep 0.3
+like "$(cat "$TB/notes.log" 2>/dev/null)" "^Bulkhead\|Bulkhead\|work → mail: test.Where" "notify=yes raises a notification"
+like "$(cat "$TB/notes.log" 2>/dev/null)" "Bulkhead\|Bulkhead: request denied\|work → browser: test.Where" "a deny raises a notification"
+for _ in $(seq 20); do tb_run work qrexec-client-vm browser test.Where </dev/null 2>/dev/null; done
+sleep 0.3
+n=$(wc -l <"$TB/notes.log")
+ok "$([ "$n" -ge 2 ] && [ "$n" -le 10 ]; echo $?)" "notifications are rate limited: $n shown for 22 events (at most 10 a minute)"
 tap_done

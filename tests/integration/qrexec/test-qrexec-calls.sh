@@ -20,7 +20,8 @@ test.Err       *  work  mail      allow
 test.Count     *  work  mail      allow
 test.Deny      *  work  mail      deny
 test.Missing   *  work  mail      allow
-test.Redirect  *  work  @default  allow target=mail'
+test.Redirect  *  work  @default  allow target=mail
+test.Sock      *  work  mail      allow'
 tb_service mail test.Echo 'cat'
 tb_service mail test.Env 'echo "$QREXEC_REMOTE_DOMAIN|$QREXEC_SERVICE_ARGUMENT|$QREXEC_REQUESTED_TARGET|$1"'
 tb_service mail test.Env+special 'echo "specific $1"'
@@ -29,7 +30,13 @@ tb_service mail test.Err 'echo "to stderr" >&2; echo "to stdout"'
 tb_service mail test.Count 'cat >/dev/null; echo "eof seen"'
 tb_service mail test.Deny "touch '$TB/deny-started'"
 tb_service mail test.Redirect 'echo "in mail, asked for $QREXEC_REQUESTED_TARGET"'
+tb_socket_service mail test.Sock cat
 tb_start || { echo "Bail out! the test bed did not start"; exit 1; }
+
+out=$(printf 'over a socket' | tb_run work qrexec-client-vm mail test.Sock+a1 | tr '\0' '|')
+is "$out" "test.Sock+a1 work|over a socket" "a socket service gets the header, then the data, and its answer comes back"
+out=$(head -c 5000000 /dev/zero | tb_run work qrexec-client-vm mail test.Sock | wc -c)
+is "$out" $((5000000 + 15)) "5 MB through a socket service"
 
 out=$(echo hello | tb_run work qrexec-client-vm mail test.Echo)
 ok $? "an allowed call succeeds"
@@ -105,6 +112,20 @@ is $? 126 "no policy daemon: denied"
 tb_start_policy
 out=$(echo again | tb_run work qrexec-client-vm mail test.Echo)
 is "$out" "again" "a restarted policy daemon is used again"
+
+# Without --system-info the policy daemon asks bulkheadd; with no bulkheadd on the bus: deny.
+tb_kill_wait "$(cat "$TB/pids/policy")"
+rm -f "$TB/run/policy.sock"
+"$TB_QREXEC/qrexec-policy-daemon" --policy-dir "$TB/policy.d" --audit-log "$TB/state/audit.log" \
+	2>>"$TB/log/policy.log" &
+echo $! >"$TB/pids/policy"
+tb_wait_socket "$TB/run/policy.sock"
+echo x | tb_run work qrexec-client-vm mail test.Echo >/dev/null 2>&1
+is $? 126 "no system info (no bulkheadd): denied"
+like "$(cat "$TB/log/policy.log")" "No system info from bulkheadd" "... and logged"
+tb_kill_wait "$(cat "$TB/pids/policy")"
+rm -f "$TB/run/policy.sock"
+tb_start_policy
 
 # The audit log: one JSON line per decision; vmctl log prints it.
 log=$(cat "$TB/state/audit.log")

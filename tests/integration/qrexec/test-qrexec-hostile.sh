@@ -38,7 +38,7 @@ wait_daemon_end() { # the pair of VM evil ends when its daemon does (the hostile
 	! pgrep -f -- "^$TB_QREXEC/qrexec-daemon --domain evil " >/dev/null
 }
 
-for mode in garbage truncated oversize unknown-type flood window; do
+for mode in garbage truncated oversize unknown-type flood window overgrant double-eof; do
 	tb_stop_vm evil
 	: >"$TB/log/evil.log"
 	TB_AGENT_CMD="$HOSTILE $mode" tb_start_vm evil
@@ -46,6 +46,7 @@ for mode in garbage truncated oversize unknown-type flood window; do
 	ok $? "$mode: evil's daemon ends"
 	like "$(cat "$TB/log/evil.log")" "Protocol violation by VM evil|closed its channel" "$mode: the reason is logged"
 	still_works "$mode"
+	ok "$(tb_vm_alive work; echo $?)" "$mode: work (the target of evil's calls) is unharmed"
 done
 
 # Never reading: calls into evil cannot complete, but nothing else suffers and memory stays
