@@ -249,10 +249,9 @@ static GtkDialog *dialog_window_new(GtkApplication *app, const struct ask_reques
 
 	gtk_dialog_add_buttons(GTK_DIALOG(w), "_Deny", RESPONSE_DENY, "_Allow", RESPONSE_ALLOW,
 			       NULL);
-	gtk_style_context_add_class(
-		gtk_widget_get_style_context(gtk_dialog_get_widget_for_response(GTK_DIALOG(w),
-										 RESPONSE_ALLOW)),
-		"suggested-action");
+	gtk_style_context_add_class(gtk_widget_get_style_context(gtk_dialog_get_widget_for_response(
+					    GTK_DIALOG(w), RESPONSE_ALLOW)),
+				    "suggested-action");
 	gtk_dialog_set_default_response(GTK_DIALOG(w), RESPONSE_ALLOW);
 	gtk_window_set_keep_above(GTK_WINDOW(w), TRUE);
 	gtk_window_set_urgency_hint(GTK_WINDOW(w), TRUE);

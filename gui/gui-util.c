@@ -56,11 +56,15 @@ static void draw_dot(cairo_t *cr, const char *label, int w, int h)
 	double r = MIN(w, h) / 2.0 - 1;
 	GdkRGBA rgba;
 
-	gui_label_rgb(label, &rgba);
+	/* A white halo keeps the colour visible on a selected (blue) row... */
 	cairo_arc(cr, w / 2.0, h / 2.0, r, 0, 2 * G_PI);
+	cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
+	cairo_fill(cr);
+	gui_label_rgb(label, &rgba);
+	cairo_arc(cr, w / 2.0, h / 2.0, r - 1, 0, 2 * G_PI);
 	gdk_cairo_set_source_rgba(cr, &rgba);
 	cairo_fill_preserve(cr);
-	/* A thin dark ring keeps yellow and gray visible on a light theme, white on a selection. */
+	/* ...and a thin dark ring keeps yellow and gray visible on a light theme. */
 	cairo_set_source_rgba(cr, 0, 0, 0, 0.35);
 	cairo_set_line_width(cr, 1);
 	cairo_stroke(cr);

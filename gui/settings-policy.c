@@ -63,14 +63,60 @@ static void changed(struct settings *s)
 		test_page_update(s->test_page);
 }
 
+/* Files changed on disk: rebuild the rows if nothing is being edited, else keep the person's
+ * rows and only validate again (the whole policy, now with the new files). */
+static gboolean on_reload_timeout(gpointer data)
+{
+	struct settings *s = data;
+
+	s->reload_id = 0;
+	if (g_hash_table_size(s->drafts) == 0)
+		settings_policy_reload(s);
+	else
+		changed(s);
+	return G_SOURCE_REMOVE;
+}
+
+static void on_dir_changed(GFileMonitor *m, GFile *file, GFile *other, GFileMonitorEvent event,
+			   gpointer data)
+{
+	struct settings *s = data;
+	g_autofree char *name = g_file_get_basename(file);
+	g_autofree char *dir = g_path_get_dirname(g_file_peek_path(file));
+
+	/* Our temp files and our own saves are not news (and a rebuild would steal the focus). */
+	if (name[0] == '.' ||
+	    (policy_file_is_config(name) && strcmp(dir, settings_user_dir(s)) == 0))
+		return;
+	if (!s->reload_id)
+		s->reload_id = g_timeout_add(200, on_reload_timeout, s);
+}
+
+static void watch_dirs(struct settings *s)
+{
+	s->monitors = g_ptr_array_new_with_free_func(g_object_unref);
+	for (size_t i = 0; i < s->n_dirs; i++) {
+		g_autoptr(GFile) dir = g_file_new_for_path(s->dirs[i]);
+		GFileMonitor *m = g_file_monitor_directory(dir, G_FILE_MONITOR_NONE, NULL, NULL);
+		if (!m)
+			continue;
+		g_signal_connect(m, "changed", G_CALLBACK(on_dir_changed), s);
+		g_ptr_array_add(s->monitors, m);
+	}
+}
+
 void settings_policy_init(struct settings *s)
 {
 	s->drafts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	load(s);
+	update_save(s);
+	watch_dirs(s);
 }
 
 void settings_policy_finish(struct settings *s)
 {
+	g_clear_handle_id(&s->reload_id, g_source_remove);
+	g_clear_pointer(&s->monitors, g_ptr_array_unref);
 	g_clear_pointer(&s->drafts, g_hash_table_unref);
 	g_clear_pointer(&s->policy, policy_free);
 }

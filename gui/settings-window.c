@@ -57,7 +57,7 @@ GtkWindow *settings_window_new(struct settings *s)
 	gtk_window_set_titlebar(s->window, header_new(s));
 	gtk_window_set_title(s->window, "Bulkhead Settings");
 	gtk_window_set_icon_name(s->window, "bulkhead");
-	gtk_window_set_default_size(s->window, 1000, 640);
+	gtk_window_set_default_size(s->window, 1100, 680);
 	gtk_container_add(GTK_CONTAINER(w), GTK_WIDGET(s->stack));
 	g_signal_connect(w, "destroy", G_CALLBACK(on_destroy), s);
 	gtk_widget_show_all(w);

@@ -25,6 +25,8 @@ struct settings {
 	char *info_source;		 /* where info came from, for the tester's note */
 	GHashTable *drafts;		 /* file base name -> unsaved text ("" + removed: NULL) */
 	struct policy *policy;		 /* disk files with the drafts applied */
+	GPtrArray *monitors; /* GFileMonitor of each policy dir: other files change under us */
+	guint reload_id;     /* pending reload after a burst of changes */
 	GSimpleAction *save_action;
 	GSimpleAction *problems_action; /* state: the errors the window shows */
 	GSimpleAction *decision_action; /* state: the tester's shown result */

@@ -243,6 +243,8 @@ static void bench_size(struct bench *bn, const char *display_b, size_t n, int ro
 
 	for (int i = 0; buf && i < rounds; i++) {
 		double ms = paste_round(bn, buf, n, i);
+		if (getenv("BENCH_DEBUG"))
+			fprintf(stderr, "round %d: %.2f ms\n", i, ms);
 		if (ms >= 0)
 			paste[np++] = ms;
 	}
@@ -270,8 +272,10 @@ int main(int argc, char **argv)
 				   XInternAtom(bn.b, "CLIPBOARD", False),
 				   XFixesSetSelectionOwnerNotifyMask);
 	bool strict = getenv("BENCH_STRICT") && strcmp(getenv("BENCH_STRICT"), "1") == 0;
-	bench_size(&bn, argv[3], 1024, 100, strict);
-	bench_size(&bn, argv[3], 256 * 1024, 40, strict);
+	int rounds = getenv("BENCH_ROUNDS") ? atoi(getenv("BENCH_ROUNDS")) : 100;
+	rounds = rounds < 2 ? 2 : rounds > MAX_ROUNDS ? MAX_ROUNDS : rounds;
+	bench_size(&bn, argv[3], 1024, rounds, strict);
+	bench_size(&bn, argv[3], 256 * 1024, rounds / 2, strict);
 	free(bn.store_dir);
 	return tap_done();
 }

@@ -54,7 +54,7 @@ ok $? "make a tree in work"
 want=$(timeout 60 "$VMCTL" run work -- sh -c "cd /tmp/docs && $sums")
 like "$want" "[0-9a-f]{32}  \./sub/b\.bin" "  and take its digests there"
 
-timeout 180 "$VMCTL" copy /tmp/docs 'work->personal' 2>"$E2E_DIR/copy.err"
+timeout 60 "$VMCTL" copy /tmp/docs 'work->personal' 2>"$E2E_DIR/copy.err"
 is "$?" 0 "vmctl copy /tmp/docs 'work->personal' exits 0"
 like "$(cat "$E2E_DIR/copy.err")" "Copied [0-9]+ items" "  with the one-line summary"
 diag "$(tail -1 "$E2E_DIR/copy.err")"
@@ -64,12 +64,12 @@ is "$got" "$want" "  every file arrived byte for byte in personal's ~/Incoming/w
 link=$(timeout 60 "$VMCTL" run personal -- sh -c "$home; readlink \$h/Incoming/work/docs/sub/link")
 is "$link" "../a.txt" "  with its relative link"
 
-timeout 180 "$VMCTL" move /tmp/moving 'work->personal' 2>"$E2E_DIR/move.err"
+timeout 60 "$VMCTL" move /tmp/moving 'work->personal' 2>"$E2E_DIR/move.err"
 is "$?" 0 "vmctl move /tmp/moving 'work->personal' exits 0"
 out=$(timeout 60 "$VMCTL" run work -- sh -c 'test -e /tmp/moving && echo kept || echo gone')
 is "$out" "gone" "  the source is gone from work"
 
-timeout 180 "$VMCTL" copy /tmp/docs 'work->mail' 2>"$E2E_DIR/deny.err"
+timeout 60 "$VMCTL" copy /tmp/docs 'work->mail' 2>"$E2E_DIR/deny.err"
 ok "$([ $? -ne 0 ]; echo $?)" "a copy the policy denies fails"
 out=$(timeout 60 "$VMCTL" run mail -- sh -c "$home; test -e \$h/Incoming && echo written || echo nothing")
 is "$out" "nothing" "  and nothing reaches mail"

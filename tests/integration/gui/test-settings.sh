@@ -147,12 +147,24 @@ act revert
 settle
 like "$(describe problems)" "\\[<@as \\[\\]>\\]" "Revert drops the unsaved rules and their errors"
 
-# 4. A broken file elsewhere is shown with file:line, and blocks saving the whole policy.
+# 4. A broken file elsewhere is shown with file:line as soon as it appears (the window watches
+#    the policy directories), and blocks saving the whole policy.
+until_problem() { # until_problem REGEX: wait (10 s) for the shown errors to match
+	local i
+	for i in $(seq 100); do
+		describe problems | grep -Eq -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+save_enabled
+ok "$((! $?))" "with nothing to save, Save is disabled"
+describe revert | grep -q '^((false,'
+ok $? "  and so is Revert"
 printf 'bulkhead.Print * @anyvm @anyvm deny\nbulkhead.Print * work @anyvm allow notify=maybe\n' \
 	>"$etc/40-broken.policy"
-act revert
-settle
-like "$(describe problems)" "$etc/40-broken.policy:2: " "a broken file in another directory is shown with its file:line"
+until_problem "$etc/40-broken.policy:2: "
+ok $? "a broken file appearing in another directory is shown with its file:line, live"
 act add-rule "<('bulkhead.OpenURL', '*', 'work', 'browser', 'allow', '')>"
 settle
 save_enabled
@@ -163,6 +175,11 @@ is "$(sha256sum <"$user/50-config-openurl.policy")" "$before" "  the GUI's file 
 act select-service "<'bulkhead.Print'>"
 settle
 screenshot "$wid" settings-policy-error.png
+mv "$etc/40-broken.policy" "$tmp/broken.txt"
+until_problem "\\[<@as \\[\\]>\\]"
+ok $? "once the broken file is gone the error goes too"
+save_enabled
+ok $? "  and the valid rule can be saved"
 
 act quit
 wait_for_exit() {

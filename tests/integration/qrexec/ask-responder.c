@@ -11,13 +11,15 @@
  *
  * Each Ask is appended to LOG as one line: source service argument requested_target
  * targets(comma-separated) default_target rule=... source_label=... timeout=...
- * READY is created once the name is owned.
+ * READY is created once the name is owned. ASK_RESPONDER_DELAY=SECONDS delays every answer
+ * (the way a user takes time), to test that other requests go on meanwhile and timeouts.
  */
 #include <dbus/dbus.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *answer_target;
 static const char *log_path;
@@ -110,6 +112,9 @@ static DBusHandlerResult on_message(DBusConnection *c, DBusMessage *m, void *dat
 	    !dbus_message_has_signature(m, "ssssassa{ss}"))
 		return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
 	log_ask(m);
+	const char *delay = getenv("ASK_RESPONDER_DELAY");
+	if (delay)
+		sleep((unsigned)atoi(delay));
 	DBusMessage *reply = dbus_message_new_method_return(m);
 	dbus_message_append_args(reply, DBUS_TYPE_BOOLEAN, &allowed, DBUS_TYPE_STRING, &target,
 				 DBUS_TYPE_INVALID);

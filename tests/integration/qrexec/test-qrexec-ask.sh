@@ -50,6 +50,34 @@ log=$(cat "$TB/state/audit.log")
 like "$log" '"decision":"allow".*"answered_by":"user"' "audit: an ask answered by the user"
 like "$log" '"decision":"deny".*"answered_by":"no agent"' "audit: no agent"
 
+# A slow answer does not hold up other requests; no answer within the timeout is a deny.
+tb_policy 50-test 'test.Where  *  work  @anyvm  ask default_target=mail
+test.Now    *  work  mail    allow'
+tb_service mail test.Now 'echo now'
+sleep 0.5
+ASK_RESPONDER_DELAY=3 responder allow mail
+start=$(date +%s%N)
+tb_run work qrexec-client-vm @default test.Where </dev/null >"$TB/slow.out" 2>&1 &
+slow=$!
+sleep 0.3
+out=$(tb_run work qrexec-client-vm mail test.Now </dev/null)
+ms=$((($(date +%s%N) - start) / 1000000))
+is "$out" "now" "another call completes while an ask is open"
+ok "$([ $ms -lt 2500 ]; echo $?)" "... without waiting for the answer (${ms} ms)"
+wait $slow
+is $? 0 "the slow ask is then allowed"
+is "$(cat "$TB/slow.out")" "mail" "... and runs in the chosen target"
+stop_responder
+tb_kill_wait "$(cat "$TB/pids/policy")"
+tb_start_policy --ask-timeout 1
+ASK_RESPONDER_DELAY=3 responder allow mail
+tb_run work qrexec-client-vm @default test.Where </dev/null >/dev/null 2>&1
+is $? 126 "no answer within the ask timeout: deny"
+like "$(tail -1 "$TB/state/audit.log")" '"answered_by":"timeout"' "audit: the timeout"
+stop_responder
+tb_kill_wait "$(cat "$TB/pids/policy")"
+tb_start_policy
+
 # Notifications: every deny, and notify=yes, reach org.freedesktop.Notifications, rate limited.
 rm -f "$TB/ready"
 tb_bg notifier "$RESPONDER" notify "$TB/notes.log" "$TB/ready"
