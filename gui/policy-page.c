@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "validate.h"
 #include "gui-util.h"
 #include "policy-page.h"
 #include "rule-row.h"
@@ -507,15 +508,54 @@ static GtkWidget *problems_bar_new(struct policy_page *p)
 	return bar;
 }
 
+gboolean policy_page_add_service(struct policy_page *p, const char *service)
+{
+	gboolean is_new;
+
+	if (!service_name_is_valid(service))
+		return FALSE;
+	is_new = !g_hash_table_contains(p->views, service);
+	if (is_new)
+		add_wildcard_rules(p, view_get(p, service));
+	return policy_page_select_service(p, service);
+}
+
+static void on_other_service(GtkEntry *entry, struct policy_page *p)
+{
+	if (policy_page_add_service(p, gtk_entry_get_text(entry)))
+		gtk_entry_set_text(entry, "");
+	else
+		gtk_widget_error_bell(GTK_WIDGET(entry));
+}
+
+/* The sidebar, and under it an entry for a service the policy does not name yet. */
+static GtkWidget *sidebar_new(struct policy_page *p)
+{
+	GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+	GtkWidget *sidebar = gtk_stack_sidebar_new();
+	GtkWidget *other = gtk_entry_new();
+
+	gtk_stack_sidebar_set_stack(GTK_STACK_SIDEBAR(sidebar), p->stack);
+	gtk_entry_set_placeholder_text(GTK_ENTRY(other), "Other service…");
+	gtk_widget_set_tooltip_text(other, "Type a service name (e.g. bulkhead.Print) and press "
+					   "Enter to edit its rules");
+	gtk_container_set_border_width(GTK_CONTAINER(box), 0);
+	gtk_widget_set_margin_start(other, 6);
+	gtk_widget_set_margin_end(other, 6);
+	gtk_widget_set_margin_bottom(other, 6);
+	g_signal_connect(other, "activate", G_CALLBACK(on_other_service), p);
+	gtk_box_pack_start(GTK_BOX(box), sidebar, TRUE, TRUE, 0);
+	gtk_box_pack_start(GTK_BOX(box), other, FALSE, FALSE, 0);
+	gtk_widget_set_size_request(box, 190, -1);
+	return box;
+}
+
 static GtkWidget *body_new(struct policy_page *p)
 {
 	GtkWidget *hbox = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
-	GtkWidget *sidebar = gtk_stack_sidebar_new();
 
 	p->stack = GTK_STACK(gtk_stack_new());
-	gtk_stack_sidebar_set_stack(GTK_STACK_SIDEBAR(sidebar), p->stack);
-	gtk_widget_set_size_request(sidebar, 170, -1);
-	gtk_box_pack_start(GTK_BOX(hbox), sidebar, FALSE, FALSE, 0);
+	gtk_box_pack_start(GTK_BOX(hbox), sidebar_new(p), FALSE, FALSE, 0);
 	gtk_box_pack_start(GTK_BOX(hbox), gtk_separator_new(GTK_ORIENTATION_VERTICAL), FALSE, FALSE,
 			   0);
 	gtk_box_pack_start(GTK_BOX(hbox), GTK_WIDGET(p->stack), TRUE, TRUE, 0);

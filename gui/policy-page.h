@@ -19,6 +19,8 @@ void policy_page_rebuild(struct policy_page *p);
 void policy_page_show_errors(struct policy_page *p);
 /* Show one service's rules; FALSE if there is no such page. */
 gboolean policy_page_select_service(struct policy_page *p, const char *service);
+/* Show a (possibly new) service's page; FALSE if the name is not a valid service name. */
+gboolean policy_page_add_service(struct policy_page *p, const char *service);
 /* Append an editable rule to its service's page (created if new) and show it. */
 void policy_page_add_rule(struct policy_page *p, const struct policy_file_rule *rule);
 /* What a row's Move up/down (delta -1/+1) or Remove button does, for the row at index (0 =

@@ -13,7 +13,7 @@ static GtkWidget *header_new(struct settings *s)
 {
 	GtkWidget *bar = gtk_header_bar_new();
 	GtkWidget *switcher = gtk_stack_switcher_new();
-	GtkWidget *save = gtk_button_new_with_mnemonic("_Save");
+	GtkWidget *save = gtk_button_new_with_label("Save"); /* Ctrl+S; Alt+S is Start */
 	GtkWidget *revert = gtk_button_new_with_mnemonic("Re_vert");
 
 	gtk_header_bar_set_show_close_button(GTK_HEADER_BAR(bar), TRUE);

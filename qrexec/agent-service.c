@@ -100,17 +100,13 @@ static int spawn_attrs(posix_spawnattr_t *attr)
 	return posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 }
 
-/* Child's fds: 0,1,2 from the pipes' child ends; its cwd is $HOME. */
+/* Child's fds: 0,1,2 from the pipes' child ends (its cwd is the agent's: $HOME). */
 static void spawn_actions(posix_spawn_file_actions_t *fa, int p_in[2], int p_out[2], int p_err[2])
 {
-	const char *home = getenv("HOME");
-
 	posix_spawn_file_actions_init(fa);
 	posix_spawn_file_actions_adddup2(fa, p_in[0], 0);
 	posix_spawn_file_actions_adddup2(fa, p_out[1], 1);
 	posix_spawn_file_actions_adddup2(fa, p_err[1], 2);
-	if (home)
-		posix_spawn_file_actions_addchdir_np(fa, home);
 }
 
 static int make_pipes(int p[3][2])
@@ -171,6 +167,8 @@ static int service_spawn(struct agent_call *c, const struct qrexec_exec *e, cons
 	spawn_attrs(&attr);
 	spawn_actions(&fa, p[0], p[1], p[2]);
 	r = -posix_spawnp(&c->pid, argv[0], &fa, &attr, argv, env);
+	if (r == -ENOENT) /* found a moment ago: a failure to start, not "not found" */
+		r = -ENOEXEC;
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	if (r == 0) {

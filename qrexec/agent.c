@@ -11,12 +11,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include "agent.h"
@@ -310,6 +314,35 @@ static int setup_channel(struct agent *a, const char *spec)
 	return 0;
 }
 
+/* Started as root by the guest's init, the agent needs root only to open its channel and
+ * socket: services then run as the VM's user, as in Qubes (user= in policy is not used). */
+static int drop_privileges(struct agent *a)
+{
+	struct passwd *pw;
+
+	if (!a->user || geteuid() != 0)
+		return 0;
+	pw = getpwnam(a->user);
+	if (!pw)
+		return log_error_errno(ENOENT, "No user %s.", a->user);
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0)
+		return log_error_errno(errno, "Cannot become %s: %m", a->user);
+	setenv("HOME", pw->pw_dir, 1);
+	setenv("USER", pw->pw_name, 1);
+	setenv("LOGNAME", pw->pw_name, 1);
+	return 0;
+}
+
+/* Services start in $HOME, as they would from a login; no home is not an error. */
+static void enter_home(void)
+{
+	const char *home = getenv("HOME");
+
+	if (home && chdir(home) < 0)
+		log_debug_errno(errno, "Cannot enter %s: %m", home);
+}
+
 static int setup_signals(struct agent *a)
 {
 	sigset_t mask;
@@ -333,6 +366,10 @@ static int setup_listen(struct agent *a)
 	a->listen_fd = channel_listen(path);
 	if (a->listen_fd < 0)
 		return log_error_errno(a->listen_fd, "Cannot listen on %s: %m", path);
+	/* Every program of this VM may call out, as in Qubes: the agent may run as root (guest
+	 * init) while the user's programs do not. The VM is one security domain. */
+	if (chmod(path, 0666) < 0)
+		log_warning_errno(errno, "Cannot open %s to the VM's users: %m", path);
 	return 0;
 }
 
@@ -372,6 +409,7 @@ static int parse_args(struct agent *a, int argc, char **argv, const char **chann
 		{ "channel", required_argument, NULL, 'c' },
 		{ "domain", required_argument, NULL, 'd' },
 		{ "rpc-dir", required_argument, NULL, 'r' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -384,14 +422,18 @@ static int parse_args(struct agent *a, int argc, char **argv, const char **chann
 			a->domain = optarg;
 		else if (o == 'r')
 			r = add_rpc_dir(a, optarg);
+		else if (o == 'u')
+			a->user = optarg;
 		else
 			r = -EINVAL;
 	}
-	if (r >= 0 && (!*channel || optind < argc))
+	if (r >= 0 && optind < argc)
 		r = -EINVAL;
+	if (!*channel) /* in a real guest: the virtio-serial port (docs/interfaces.md) */
+		*channel = "/dev/virtio-ports/org.bulkhead.qrexec.0";
 	if (r == -EINVAL)
-		fprintf(stderr, "Usage: qrexec-agent --channel SPEC [--domain NAME] "
-				"[--rpc-dir DIR]...\n");
+		fprintf(stderr, "Usage: qrexec-agent [--channel SPEC] [--domain NAME] "
+				"[--rpc-dir DIR]... [--user NAME]\n");
 	return r < 0 ? r : (a->n_rpc_dirs ? 0 : default_rpc_dirs(a));
 }
 
@@ -405,7 +447,9 @@ int main(int argc, char **argv)
 	if (parse_args(&a, argc, argv, &channel) < 0)
 		return 2;
 	if (setup_channel(&a, channel) < 0 || msg_reader_init(&a.rd, QREXEC_MSG_MAX) < 0 ||
-	    setup_signals(&a) < 0 || setup_listen(&a) < 0 || hello(&a) < 0)
+	    setup_signals(&a) < 0 || setup_listen(&a) < 0 || drop_privileges(&a) < 0 ||
+	    hello(&a) < 0)
 		return 1;
+	enter_home();
 	return run(&a) < 0 ? 1 : 0;
 }

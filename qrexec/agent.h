@@ -37,6 +37,7 @@ struct agent {
 	int listen_fd;
 	int sigfd;
 	const char *domain;
+	const char *user; /* --user: drop to this user after setup (an agent started as root) */
 	char **rpc_dirs;
 	size_t n_rpc_dirs;
 	uint32_t next_id;

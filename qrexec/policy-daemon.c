@@ -248,6 +248,23 @@ static int add_dir(struct pd *pd, const char *dir)
 	return pd->dirs[pd->n_dirs++] ? 0 : -ENOMEM;
 }
 
+static int parse_option(struct pd *pd, int o)
+{
+	if (o == 'p')
+		return add_dir(pd, optarg);
+	if (o == 's')
+		pd->sys.path = optarg;
+	else if (o == 'S')
+		pd->socket_path = optarg;
+	else if (o == 'a')
+		pd->audit_path = strdup(optarg);
+	else if (o == 't')
+		pd->ask_timeout_ms = atoi(optarg) * 1000;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 static int parse_args(struct pd *pd, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -260,23 +277,11 @@ static int parse_args(struct pd *pd, int argc, char **argv)
 	};
 	int o, r = 0;
 
-	while (r >= 0 && (o = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
-		if (o == 'p')
-			r = add_dir(pd, optarg);
-		else if (o == 's')
-			pd->sys.path = optarg;
-		else if (o == 'S')
-			pd->socket_path = optarg;
-		else if (o == 'a')
-			pd->audit_path = strdup(optarg);
-		else if (o == 't')
-			pd->ask_timeout_ms = atoi(optarg) * 1000;
-		else
-			r = -EINVAL;
-	}
+	while (r >= 0 && (o = getopt_long(argc, argv, "", opts, NULL)) >= 0)
+		r = parse_option(pd, o);
 	if (r >= 0 && (optind < argc || pd->ask_timeout_ms <= 0))
 		r = -EINVAL;
-	if (r >= 0 && pd->n_dirs == 0) {
+	if (r >= 0 && pd->n_dirs == 0) { /* the default directories (interfaces.md) */
 		int n = policy_default_dirs(&pd->dirs);
 		r = n < 0 ? n : 0;
 		pd->n_dirs = n < 0 ? 0 : (size_t)n;

@@ -179,8 +179,8 @@ static _Noreturn void baseline_child(const char *display, int rfd, size_t n)
 			x11_selection_owner_handle(&o, &ev);
 		}
 		poll(p, 2, -1);
-		if (!(p[0].revents & POLLIN))
-			continue;
+		if (!p[0].revents)
+			continue; /* readable or hung up: read() tells which */
 		if (read(rfd, &round, sizeof(round)) != sizeof(round))
 			break;
 		x11_selection_owner_finish(&o);

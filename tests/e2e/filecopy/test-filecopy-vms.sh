@@ -55,7 +55,10 @@ want=$(timeout 60 "$VMCTL" run work -- sh -c "cd /tmp/docs && $sums")
 like "$want" "[0-9a-f]{32}  \./sub/b\.bin" "  and take its digests there"
 
 timeout 60 "$VMCTL" copy /tmp/docs 'work->personal' 2>"$E2E_DIR/copy.err"
-is "$?" 0 "vmctl copy /tmp/docs 'work->personal' exits 0"
+status=$?
+is "$status" 0 "vmctl copy /tmp/docs 'work->personal' exits 0"
+# A broker that stalls would stall every later step too: stop here, cleanly, within the timeout.
+[ "$status" -eq 0 ] || { echo "Bail out! the copy through the broker did not complete"; exit 1; }
 like "$(cat "$E2E_DIR/copy.err")" "Copied [0-9]+ items" "  with the one-line summary"
 diag "$(tail -1 "$E2E_DIR/copy.err")"
 home='h=${HOME:-$(getent passwd $(id -u) | cut -d: -f6)}'

@@ -181,6 +181,24 @@ ok $? "once the broken file is gone the error goes too"
 save_enabled
 ok $? "  and the valid rule can be saved"
 
+# 5. Only the keyboard (and one click into "Other service…"): Alt+2 shows the Policy page, a
+#    new service gets a page, Alt+A adds a rule to it, Ctrl+S saves.
+focus "$wid"
+key alt+2
+settle
+geometry=$(xwininfo -id "$wid" | awk '/Height:/ {print $2}')
+xdotool mousemove --window "$wid" 95 $((geometry - 30)) click 1
+settle 0.3
+xdotool type --delay 20 'bulkhead.Print'
+key Return
+settle
+key alt+a
+settle
+key ctrl+s
+settle 1
+is "$(grep '^bulkhead' "$user/50-config-print.policy" 2>/dev/null)" \
+	"bulkhead.Print * @anyvm @anyvm ask" "a new service's page, Alt+A and Ctrl+S write 50-config-print.policy"
+
 act quit
 wait_for_exit() {
 	local i

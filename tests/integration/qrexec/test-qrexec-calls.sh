@@ -21,7 +21,8 @@ test.Count     *  work  mail      allow
 test.Deny      *  work  mail      deny
 test.Missing   *  work  mail      allow
 test.Redirect  *  work  @default  allow target=mail
-test.Sock      *  work  mail      allow'
+test.Sock      *  work  mail      allow
+test.Tagged    *  work  @tag:ok   allow'
 tb_service mail test.Echo 'cat'
 tb_service mail test.Env 'echo "$QREXEC_REMOTE_DOMAIN|$QREXEC_SERVICE_ARGUMENT|$QREXEC_REQUESTED_TARGET|$1"'
 tb_service mail test.Env+special 'echo "specific $1"'
@@ -29,6 +30,7 @@ tb_service mail test.Exit 'exit "$1"'
 tb_service mail test.Err 'echo "to stderr" >&2; echo "to stdout"'
 tb_service mail test.Count 'cat >/dev/null; echo "eof seen"'
 tb_service mail test.Deny "touch '$TB/deny-started'"
+tb_service mail test.Tagged 'echo tagged'
 tb_service mail test.Redirect 'echo "in mail, asked for $QREXEC_REQUESTED_TARGET"'
 tb_socket_service mail test.Sock cat
 tb_start || { echo "Bail out! the test bed did not start"; exit 1; }
@@ -77,6 +79,14 @@ is $? 126 "an unknown target is refused"
 
 out=$(tb_run work qrexec-client-vm @default test.Redirect </dev/null)
 is "$out" "in mail, asked for @default" "@default with target= runs in the policy's target"
+
+# System info is re-read when its file changes: a tag given to mail takes effect.
+tb_run work qrexec-client-vm mail test.Tagged </dev/null >/dev/null 2>&1
+is $? 126 "@tag:ok does not match an untagged VM"
+echo ok >"$TB/vm/mail/tags"
+tb_write_sysinfo
+out=$(tb_run work qrexec-client-vm mail test.Tagged </dev/null)
+is "$out" "tagged" "a changed system-info file is read again (mail now tagged ok)"
 
 out=$(echo via-host | qrexec-client -d mail test.Echo 2>&1)
 is "$out" "via-host" "qrexec-client runs a service in a VM from the host"
