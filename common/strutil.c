@@ -47,6 +47,17 @@ char *str_new_printf(const char *fmt, ...)
 	return n < 0 ? NULL : s;
 }
 
+char *str_from_mem(const void *data, size_t len)
+{
+	char *s = malloc(len + 1);
+
+	if (!s)
+		return NULL;
+	memcpy(s, data, len);
+	s[len] = '\0';
+	return s;
+}
+
 const char *str_startswith(const char *s, const char *prefix)
 {
 	size_t n = strlen(prefix);

@@ -14,6 +14,9 @@ int str_copy(char *dst, size_t size, const char *src);
 int str_printf(char *dst, size_t size, const char *fmt, ...) _printf_(3, 4);
 /* asprintf that returns NULL on failure. */
 char *str_new_printf(const char *fmt, ...) _printf_(1, 2);
+/* A NUL-terminated copy of len bytes that need not be a C string (unlike strndup, which may
+ * look for a NUL past len). NULL when out of memory. */
+char *str_from_mem(const void *data, size_t len);
 /* Pointer just past prefix if s starts with it, else NULL. */
 const char *str_startswith(const char *s, const char *prefix);
 bool str_endswith(const char *s, const char *suffix);

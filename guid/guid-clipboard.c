@@ -89,7 +89,7 @@ int guid_clipboard_copy_requested(struct guid *g, struct guid_window *w)
 			 g->clip.copies_pending);
 		return 0;
 	}
-	log_debug("Clipboard copy requested on window 0x%x", w->id);
+	log_info("Clipboard copy requested on window 0x%x", w->id);
 	g->clip.copies_pending++;
 	return guid_send32(g, GUI_MSG_CLIPBOARD_REQUEST, 0, &rq, sizeof(rq));
 }

@@ -94,10 +94,12 @@ int guid_send_clipboard(struct guid *g, uint32_t type, const struct gui_clipboar
 	struct gui_clipboard le = { htole32(head->type), htole32(head->reserved) };
 	struct msg_header h;
 	size_t total = sizeof(h) + sizeof(le) + len;
-	int r = outq_reserve(q, total, GUID_OUTQ_MAX + sizeof(h) + GUI_MAX_PAYLOAD);
+	int r = len > GUI_CLIPBOARD_MAX
+			? -EMSGSIZE
+			: outq_reserve(q, total, GUID_OUTQ_MAX + sizeof(h) + GUI_MAX_PAYLOAD);
 
-	if (len > GUI_CLIPBOARD_MAX)
-		return -EMSGSIZE;
+	if (r == -EMSGSIZE)
+		return log_error_errno(r, "Clipboard data over %u bytes", GUI_CLIPBOARD_MAX);
 	if (r == -ENOBUFS)
 		return log_error_errno(r, "VM stopped reading (over %u bytes queued for it)",
 				       GUID_OUTQ_MAX);

@@ -124,7 +124,7 @@ int guid_clipboard_paste_requested(struct guid *g, struct guid_window *w)
 
 	if (!guid_clipboard_supported(g) || paste_waiting(g))
 		return 0;
-	log_debug("Clipboard paste requested on window 0x%x", w->id);
+	log_info("Clipboard paste requested on window 0x%x", w->id);
 	r = clipboard_store_peek(g->clip.store_dir, &e);
 	if (r == -ENOENT) {
 		guid_clipboard_notify(g, "Bulkhead clipboard",

@@ -35,7 +35,7 @@ void policy_decision_finish(struct policy_decision *d)
 	*d = (struct policy_decision){ .result = POLICY_DENY, .notify = true };
 }
 
-static int set_reason_va(struct policy_decision *d, const char *fmt, va_list ap)
+static _printf_(2, 0) int set_reason_va(struct policy_decision *d, const char *fmt, va_list ap)
 {
 	char *s = NULL;
 

@@ -381,8 +381,8 @@ static int parse_line(struct line_ctx *l, const struct old_syntax *old, const ch
 		s++, len--;
 	if (len == 0 || s[0] == '#')
 		return 0;
-	text = strndup(s, len);
-	buf = strndup(s, len);
+	text = str_from_mem(s, len);
+	buf = str_from_mem(s, len);
 	if (!text || !buf)
 		return -ENOMEM;
 	l->text = text;

@@ -103,7 +103,7 @@ struct agent_call *agent_call_new(struct agent *a, uint32_t id, bool service)
 			.agent = a, .used = true, .service = service, .id = id, .ctl = -1
 		};
 		pump_init(&c->pump, service, call_send, c);
-		c->pump.send_spliced = call_send_spliced;
+		c->pump.send_spliced = a->chan_splice ? call_send_spliced : NULL;
 		return c;
 	}
 	return NULL;
@@ -308,6 +308,8 @@ static int setup_channel(struct agent *a, const char *spec)
 	a->chan = channel_open(spec);
 	if (a->chan < 0)
 		return log_error_errno(a->chan, "Cannot open channel %s: %m", spec);
+	struct stat st;
+	a->chan_splice = fstat(a->chan, &st) == 0 && S_ISSOCK(st.st_mode);
 	/* A socket channel (process VMs): fewer, larger transfers. A device ignores this. */
 	setsockopt(a->chan, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	setsockopt(a->chan, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));

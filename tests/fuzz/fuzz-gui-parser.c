@@ -3,11 +3,13 @@
  * Fuzz target: what guid does with a VM's GUI stream before any X call — framing
  * (msg_reader), the per-type parser (guid/parse-agent.c), and the window-table geometry rules
  * (damage inside its window, override-redirect windows kept on screen or demoted), with a
- * small model of the window table standing in for guid's.
+ * small model of the window table standing in for guid's; and for clipboard answers the
+ * validators guid runs before storing (text rules, PNG structure).
  */
 #include <stdint.h>
 #include <string.h>
 
+#include "clipboard.h"
 #include "msg.h"
 #include "parse-agent.h"
 
@@ -27,6 +29,20 @@ static struct model_window *lookup(struct model_window *t, uint32_t id)
 		if (t[i].id == id)
 			return &t[i];
 	return NULL;
+}
+
+/* What guid-clipboard.c checks before it stores a copy; a refusal is no violation. */
+static int check_clipboard(const struct gui_agent_msg *m)
+{
+	struct clipboard_limits l = { 256 << 10, 8 << 20, 4096 * 4096 };
+	const uint8_t *d = m->u.clipboard.untrusted_data;
+	uint32_t w, h;
+
+	if (m->u.clipboard.type == GUI_CLIPBOARD_TEXT)
+		(void)clipboard_check_text(d, m->u.clipboard.len, &l);
+	else if (m->u.clipboard.type == GUI_CLIPBOARD_PNG)
+		(void)clipboard_check_png_structure(d, m->u.clipboard.len, &l, &w, &h);
+	return 0;
 }
 
 /* What guid-window.c and guid-paint.c decide; returns 0 to go on, -1 for a violation. */
@@ -53,6 +69,8 @@ static int apply(struct model_window *t, const struct gui_agent_msg *m)
 			return -1;
 		w->id = 0;
 		return 0;
+	case GUI_MSG_CLIPBOARD_DATA:
+		return check_clipboard(m);
 	case GUI_MSG_DAMAGE:
 		if (!w || !gui_damage_is_inside(&m->u.damage.d, w->w, w->h))
 			return -1;

@@ -124,6 +124,29 @@ static void test_store(const char *dir)
 	is_int(clipboard_store_put(dir, &in), -EINVAL, "an invalid source name is refused");
 }
 
+/* A paste takes only the entry it asked the policy about, not a copy made meanwhile. */
+static void test_store_take_if(const char *dir)
+{
+	struct clipboard_entry in = { .source = "work",
+				      .type = CLIPBOARD_TEXT,
+				      .time_usec = 1000,
+				      .len = 3,
+				      .data = (uint8_t *)"old" };
+	struct clipboard_entry asked = { 0 }, out = { 0 };
+
+	is_int(clipboard_store_put(dir, &in), 0, "put work's text");
+	is_int(clipboard_store_peek(dir, &asked), 0, "peek (what the policy is asked about)");
+	in.time_usec = 2000, in.data = (uint8_t *)"new";
+	is_int(clipboard_store_put(dir, &in), 0, "a newer copy from the same VM replaces it");
+	is_int(clipboard_store_take_if(dir, &asked, &out), -ESTALE, "take_if the old one: ESTALE");
+	is_int(clipboard_store_peek(dir, &out), 0, "  and the newer entry is still there");
+	is_int(clipboard_store_peek(dir, &asked), 0, "peek again");
+	is_int(clipboard_store_take_if(dir, &asked, &out), 0, "take_if the current one");
+	ok(out.len == 3 && memcmp(out.data, "new", 3) == 0, "  gives its data");
+	clipboard_entry_wipe(&out);
+	is_int(clipboard_store_peek(dir, &out), -ENOENT, "  and wipes the store");
+}
+
 static void test_limits_env(void)
 {
 	struct clipboard_limits l;
@@ -152,6 +175,7 @@ int main(void)
 	ok(mkdtemp(dir) != NULL, "scratch dir");
 	snprintf(store, sizeof(store), "%s/run/clipboard", dir);
 	test_store(store);
+	test_store_take_if(store);
 	test_limits_env();
 	snprintf(store, sizeof(store), "rm -rf '%s'", dir);
 	(void)!system(store);

@@ -17,6 +17,9 @@ static void test_copy_and_printf(void)
 	is_int(str_printf(buf, sizeof(buf), "%d-%s", 42, "ab"), 5, "str_printf returns length");
 	is_int(str_printf(buf, sizeof(buf), "%s", "too long!"), -ENOBUFS, "overflow: ENOBUFS");
 	is_str(buf, "", "  and an empty string");
+	char *m = str_from_mem("abcdef", 3);
+	is_str(m, "abc", "str_from_mem copies exactly len bytes and terminates them");
+	free(m);
 	char *s = str_new_printf("%s+%s", "svc", "arg");
 	is_str(s, "svc+arg", "str_new_printf");
 	free(s);

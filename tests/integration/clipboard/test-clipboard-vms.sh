@@ -164,6 +164,16 @@ have_png() {
 wait_for have_png
 ok $? "  and pasted into personal byte for byte (xclip -t image/png -o)"
 is "$(show)" '{"empty":true}' "  the global clipboard is wiped"
+# A photo-sized one: INCR transfers in the VMs, a paste larger than guid's 1 MiB output bound.
+convert -size 1000x800 xc: +noise Random "$TB/in.png"
+psize=$(stat -c %s "$TB/in.png")
+vm_own work "$TB/in.png" image/png
+press work ctrl+shift+c
+wait_for sh -c "$VMCTL clipboard show --json | grep -q '\"size\":$psize'"
+ok $? "a $psize-byte image/png is copied from work"
+press personal ctrl+shift+v
+wait_for have_png
+ok $? "  and pasted into personal byte for byte"
 
 # 7. The keys never reached either VM, while ordinary typing does: each raw xterm read exactly
 # what was typed after all the clipboard keys, nothing before it.
@@ -172,9 +182,33 @@ for vm in work personal; do
 	wait_for grep -q typed "$TB/typed-$vm"
 	is "$(cat "$TB/typed-$vm")" "typed" "Ctrl+Shift+C/V never reached $vm (its xterm read only what was typed)"
 done
+# 8. A hostile agent: more than the hard cap, or data nobody asked for, is a protocol violation
+# that ends only that VM's guid. The "agent" is a shell writing raw messages on its channel
+# (octal escapes: what printf in any sh understands).
+VERSION='\001\000\000\000\000\000\000\000\004\000\000\000\001\000\001\000'
+hostile() { # hostile NAME BYTES: a guid for VM NAME whose agent sends VERSION, then BYTES
+	"$PAIR_RUN" "$TB/gui-$1.pids" sh -c "printf '$VERSION$2' >&3; exec sleep 30" -- \
+		"$GUID" --domain "$1" --label red --channel fd:3 --display "$HOST" \
+		2>>"$TB/log/gui-$1.log" &
+	echo $! >"$TB/pids/extra-pair-$1"
+	wait_for test -s "$TB/gui-$1.pids"
+	for p in $(cat "$TB/gui-$1.pids"); do echo "$p" >"$TB/pids/extra-gui-$1-$p"; done
+	guid_gone() { ! kill -0 "$(cut -d' ' -f2 "$TB/gui-$1.pids")" 2>/dev/null; }
+	wait_for guid_gone "$1"
+}
+# CLIPBOARD_DATA (27) announcing 8 + 16 MiB + 1 bytes.
+hostile evil1 '\033\000\000\000\000\000\000\000\011\000\000\001\001\000\000\000\000\000\000\000'
+ok $? "an agent sending more than the 16 MiB hard cap: its guid exits"
+grep -q "Protocol violation: message over" "$TB/log/gui-evil1.log"
+ok $? "  with a protocol-violation log line"
+hostile evil2 '\033\000\000\000\000\000\000\000\013\000\000\000\001\000\000\000\000\000\000\000abc'
+ok $? "an agent sending clipboard data nobody asked for: its guid exits"
+grep -q "Protocol violation: clipboard data nobody asked for" "$TB/log/gui-evil2.log"
+ok $? "  with a protocol-violation log line"
+like "$(show)" '"empty":true' "  and the global clipboard is untouched"
 for vm in work personal; do
 	kill -0 $(cut -d' ' -f2 "$TB/gui-$vm.pids") 2>/dev/null
-	ok $? "$vm's guid is still running"
+	ok $? "$vm's guid is unaffected"
 done
 
 tap_done
