@@ -59,6 +59,10 @@ static int read_property(Display *dpy, Window w, Atom prop, struct transfer *t, 
 	if (XGetWindowProperty(dpy, w, prop, 0, (long)(t->max / 4 + 1), True, AnyPropertyType, type,
 			       &format, &nitems, &after, &data) != Success)
 		return -EIO;
+	if (*type == None) { /* no such property (any more): nothing to read */
+		XFree(data);
+		return 0;
+	}
 	int r = after > 0 ? -EMSGSIZE : 0;
 	/* Xlib hands 32-bit items (atom lists such as TARGETS) over as longs. */
 	size_t item = format == 8 ? 1 : format == 32 ? sizeof(long) : 0;
@@ -81,6 +85,10 @@ static int read_incr(Display *dpy, Window w, Atom prop, struct transfer *t, int 
 			continue;
 		size_t before = t->len;
 		r = read_property(dpy, w, prop, t, &type);
+		/* The notification of the INCR announcement itself can still be queued when
+		 * the loop starts; that property is gone: wait for the first chunk. */
+		if (r == 0 && type == None)
+			continue;
 		if (r < 0 || t->len == before)
 			return r;
 	}

@@ -10,31 +10,16 @@
 #include <unistd.h>
 
 #include "hv.h"
+#include "macro.h"
+#include "paths.h"
 #include "strutil.h"
 
-static int default_state_dir(char *buf, size_t size)
+/* The defaults of common/paths.c, copied into one of struct hv_paths' fixed buffers. */
+static int default_dir(char *(*dir)(void), char *buf, size_t size)
 {
-	const char *env = getenv("BULKHEAD_STATE_DIR"), *xdg = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
+	_cleanup_free_ char *d = dir();
 
-	if (env && env[0])
-		return str_copy(buf, size, env);
-	if (xdg && xdg[0])
-		return str_printf(buf, size, "%s/bulkhead", xdg);
-	if (home && home[0])
-		return str_printf(buf, size, "%s/.local/state/bulkhead", home);
-	return -ENOENT;
-}
-
-static int default_runtime_dir(char *buf, size_t size)
-{
-	const char *env = getenv("BULKHEAD_RUNTIME_DIR"), *xdg = getenv("XDG_RUNTIME_DIR");
-
-	if (env && env[0])
-		return str_copy(buf, size, env);
-	if (xdg && xdg[0])
-		return str_printf(buf, size, "%s/bulkhead", xdg);
-	return str_printf(buf, size, "/tmp/bulkhead-%u", (unsigned)getuid());
+	return d ? str_copy(buf, size, d) : -ENOMEM;
 }
 
 int hv_paths_init(struct hv_paths *p, const char *state, const char *runtime, const char *uri)
@@ -43,11 +28,11 @@ int hv_paths_init(struct hv_paths *p, const char *state, const char *runtime, co
 
 	*p = (struct hv_paths){ 0 };
 	r = state ? str_copy(p->state_dir, sizeof(p->state_dir), state)
-		  : default_state_dir(p->state_dir, sizeof(p->state_dir));
+		  : default_dir(bulkhead_state_dir, p->state_dir, sizeof(p->state_dir));
 	if (r < 0)
 		return r;
 	r = runtime ? str_copy(p->runtime_dir, sizeof(p->runtime_dir), runtime)
-		    : default_runtime_dir(p->runtime_dir, sizeof(p->runtime_dir));
+		    : default_dir(bulkhead_runtime_dir, p->runtime_dir, sizeof(p->runtime_dir));
 	if (r < 0)
 		return r;
 	if (p->state_dir[0] != '/' || p->runtime_dir[0] != '/')

@@ -45,7 +45,7 @@ static int link_send(void *ctx, uint32_t type, const void *payload, size_t len)
 
 static int connect_daemon(const char *vm)
 {
-	_cleanup_free_ char *rt = qrexec_runtime_dir();
+	_cleanup_free_ char *rt = bulkhead_runtime_dir();
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 
 	if (!rt || str_printf(sa.sun_path, sizeof(sa.sun_path), "%s/qrexec/%s.sock", rt, vm) < 0)

@@ -243,7 +243,7 @@ static int setup_socket(struct daemon *d)
 
 	if (!dir || !path)
 		return log_oom();
-	int r = qrexec_mkdir_parents(dir);
+	int r = mkdir_parents_private(dir);
 	if (r < 0)
 		return log_error_errno(r, "Cannot create %s: %m", dir);
 	d->listen_fd = channel_listen(path);
@@ -294,7 +294,7 @@ static int parse_args(struct daemon *d, int argc, char **argv, const char **chan
 	if (!d->domain || !*channel || optind < argc || !vm_name_is_valid(d->domain))
 		return -EINVAL;
 	if (!d->runtime_dir)
-		d->runtime_dir = qrexec_runtime_dir();
+		d->runtime_dir = bulkhead_runtime_dir();
 	return d->runtime_dir ? 0 : -ENOMEM;
 }
 

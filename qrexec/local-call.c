@@ -22,7 +22,7 @@ char *qrexec_agent_socket_path(void)
 
 	if (s && *s)
 		return str_new_printf("%s", s);
-	_cleanup_free_ char *rt = qrexec_runtime_dir();
+	_cleanup_free_ char *rt = bulkhead_runtime_dir();
 	return rt ? str_new_printf("%s/qrexec-agent.sock", rt) : NULL;
 }
 

@@ -23,7 +23,7 @@
 
 char *qrexec_policy_socket_default(void)
 {
-	_cleanup_free_ char *runtime = qrexec_runtime_dir();
+	_cleanup_free_ char *runtime = bulkhead_runtime_dir();
 
 	return runtime ? str_new_printf("%s/policy.sock", runtime) : NULL;
 }

@@ -292,16 +292,16 @@ static int parse_args(struct pd *pd, int argc, char **argv)
 static int setup_paths(struct pd *pd)
 {
 	static char *sock;
-	_cleanup_free_ char *rt = qrexec_runtime_dir(), *state = qrexec_state_dir();
+	_cleanup_free_ char *rt = bulkhead_runtime_dir(), *state = bulkhead_state_dir();
 
 	if (!rt || !state)
 		return -ENOMEM;
 	if (!pd->socket_path) {
-		qrexec_mkdir_parents(rt);
+		mkdir_parents_private(rt);
 		pd->socket_path = sock = str_new_printf("%s/policy.sock", rt);
 	}
 	if (!pd->audit_path) {
-		qrexec_mkdir_parents(state);
+		mkdir_parents_private(state);
 		pd->audit_path = str_new_printf("%s/audit.log", state);
 	}
 	return pd->socket_path && pd->audit_path ? 0 : -ENOMEM;
