@@ -55,12 +55,35 @@ bool agent_clipboard_is_own_window(struct agent *a, Window w)
 	return w != None && w == a->clip.owner.window;
 }
 
+/* A request to an owner window a newer paste already replaced: the X server sent it before
+ * the window went, and a requestor that gets no answer waits for ever. Refuse it. */
+static void refuse_request(struct agent *a, const XSelectionRequestEvent *req)
+{
+	XEvent reply = { .xselection = {
+				 .type = SelectionNotify,
+				 .display = req->display,
+				 .requestor = req->requestor,
+				 .selection = req->selection,
+				 .target = req->target,
+				 .property = None,
+				 .time = req->time,
+			 } };
+
+	XSendEvent(a->dpy, req->requestor, False, NoEventMask, &reply);
+	XFlush(a->dpy);
+}
+
 bool agent_clipboard_event(struct agent *a, const XEvent *ev)
 {
-	if (!a->clip.owner.window || !x11_selection_owner_handle(&a->clip.owner, ev))
+	if (a->clip.owner.window && x11_selection_owner_handle(&a->clip.owner, ev)) {
+		if (a->clip.owner.owned == 0)
+			release(a); /* both selections now belong to other programs */
+		return true;
+	}
+	/* The agent owns no selection through any other window. */
+	if (ev->type != SelectionRequest)
 		return false;
-	if (a->clip.owner.owned == 0)
-		release(a); /* both selections now belong to other programs */
+	refuse_request(a, &ev->xselectionrequest);
 	return true;
 }
 

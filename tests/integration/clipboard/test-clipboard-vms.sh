@@ -71,8 +71,8 @@ vm_own() {
 	wait_for sh -c "xclip -display $(tb_display "$vm") -selection clipboard -t TARGETS -o |
 		grep -qx '${3:-UTF8_STRING}'"
 }
-vm_read() { # vm_read VM [SELECTION [TARGET]]
-	xclip -display "$(tb_display "$1")" -selection "${2:-clipboard}" -t "${3:-UTF8_STRING}" -o 2>/dev/null
+vm_read() { # vm_read VM [SELECTION [TARGET]]: an owner that never answers fails, not hangs
+	timeout 5 xclip -display "$(tb_display "$1")" -selection "${2:-clipboard}" -t "${3:-UTF8_STRING}" -o 2>/dev/null
 }
 show() { "$VMCTL" clipboard show --json | sed 's/,"copied_usec.*//'; }
 notified() { wait_for grep -qF "string \"$1\"" "$TB/notify.log"; }
