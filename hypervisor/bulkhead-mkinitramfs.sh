@@ -60,5 +60,15 @@ for m in $MODULES; do
 	add_module "$m" "$i"
 done
 
+# The host's Debian alternatives (awk, x-www-browser, editor, ...): the guest's /usr has links
+# into /etc/alternatives, but the guest's /etc is generated, never the host's. Only links that
+# point into the shared /usr (or the merged /bin, /sbin, /lib) are taken; the init copies them.
+mkdir -p "$work/alternatives"
+for link in /etc/alternatives/*; do
+	[ -L "$link" ] || continue
+	case $(readlink "$link") in
+	/usr/* | /bin/* | /sbin/* | /lib/*) cp -P "$link" "$work/alternatives/" ;;
+	esac
+done
 (cd "$work" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$work.cpio"
 mv -f "$work.cpio" "$output"

@@ -164,6 +164,32 @@ static void make_skeleton(void)
 	chmod(INIT_NEWROOT "/var/tmp", 01777);
 }
 
+/* The initramfs' /alternatives (the host's Debian alternatives, links into /usr, chosen by
+ * bulkhead-mkinitramfs) become the new root's /etc/alternatives: without them awk, and so
+ * xdg-open, would point at nothing. */
+static void copy_alternatives(void)
+{
+	char target[INIT_PATH_MAX], link[INIT_PATH_MAX], src[INIT_PATH_MAX];
+	DIR *d = opendir("/alternatives");
+	struct dirent *e;
+
+	if (!d)
+		return;
+	init_mkdir_p(INIT_NEWROOT "/etc/alternatives", 0755);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(src, sizeof(src), "/alternatives/%s", e->d_name);
+		ssize_t n = readlink(src, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		snprintf(link, sizeof(link), INIT_NEWROOT "/etc/alternatives/%s", e->d_name);
+		init_symlink(target, link);
+	}
+	closedir(d);
+}
+
 /* Move /proc, /sys, /dev under the new root and make it "/" (switch_root, minus the exec:
  * this process stays PID 1). */
 static int switch_root(void)
@@ -195,6 +221,7 @@ int init_make_root(struct init_config *cfg)
 {
 	must_mount("tmpfs", INIT_NEWROOT, "tmpfs", 0, "mode=0755");
 	make_skeleton();
+	copy_alternatives();
 	if (mount_9p("hostusr", INIT_NEWROOT "/usr") < 0)
 		return -1;
 	if (mount_9p("bulkhead", INIT_NEWROOT INIT_GUEST_DIR) < 0)

@@ -62,7 +62,8 @@ static int make_initramfs(const char *kver, const char *out)
 			sizeof(init));
 	hv_program_path("BULKHEAD_MKINITRAMFS", BULKHEAD_LIBEXECDIR, "bulkhead-mkinitramfs", tool,
 			sizeof(tool));
-	if (!is_older(out, init) && !is_older(out, tool))
+	/* Also when the host's alternatives changed: the initramfs carries a copy of them. */
+	if (!is_older(out, init) && !is_older(out, tool) && !is_older(out, "/etc/alternatives"))
 		return 0;
 	log_info("Generating the guest initramfs for kernel %s", kver);
 	return hv_run((const char *const[]){ tool, "--init", init, "--kernel-version", kver,

@@ -124,6 +124,9 @@ tb_policy() {
 
 # tb_service VM SERVICE SCRIPT: an executable service whose body is the sh SCRIPT.
 tb_service() {
+	# The rpc dir holds links to the built services: replace a link, never write through it
+	# (that would overwrite the build tree's program, which real VMs share).
+	rm -f "$TB/vm/$1/rpc/$2"
 	printf '#!/bin/sh\n%s\n' "$3" >"$TB/vm/$1/rpc/$2"
 	chmod +x "$TB/vm/$1/rpc/$2"
 }

@@ -30,6 +30,8 @@ out=$(timeout 120 "$VMCTL" run work -- uname -r); ok $? "vmctl run work -- uname
 t1=$(date +%s.%N)
 is "$out" "$(guest_kernel_version)" "  prints the guest's kernel, the host's Debian kernel"
 diag "start to first command answered: $(echo "$t1 - $t0" | bc) s (TCG)"
+out=$(timeout 60 "$VMCTL" run work -- sh -c 'echo "a b" | awk "{print \$2}"; readlink -f /usr/bin/awk')
+is "$(echo $out)" "b $(readlink -f /usr/bin/awk)" "  Debian alternatives work in the guest (awk, as xdg-open needs)"
 out=$(timeout 120 "$VMCTL" run personal -- sh -c 'echo out; echo oops >&2; exit 7' 2>"$E2E_DIR/err")
 is "$?" 7 "run passes the exit code through"
 is "$out" "out" "  and stdout"

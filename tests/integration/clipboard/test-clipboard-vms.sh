@@ -211,4 +211,29 @@ for vm in work personal; do
 	ok $? "$vm's guid is unaffected"
 done
 
+# 9. ask: the policy daemon asks the user (a scripted agent on the private bus answers "allow
+# personal" after 2 s), and guid keeps serving personal's windows while the question is open.
+RESPONDER=$BULKHEAD_BUILD_ROOT/tests/integration/qrexec/ask-responder
+if [ -x "$RESPONDER" ]; then
+	tb_policy 50-clipboard 'bulkhead.ClipboardPaste * work personal ask'
+	sleep 0.3
+	ASK_RESPONDER_DELAY=2 tb_bg ask "$RESPONDER" allow personal "$TB/ask.log" "$TB/ask.ready"
+	wait_for test -e "$TB/ask.ready"
+	printf 'asked for' >"$TB/asked"
+	vm_own work "$TB/asked"
+	press work ctrl+shift+c
+	wait_for sh -c "$VMCTL clipboard show --json | grep -q '\"size\":9'"
+	press personal ctrl+shift+v
+	DISPLAY=$HOST xdotool windowfocus --sync "$(cat "$TB/win-personal")" type "during"
+	wait_for grep -q during "$TB/typed-personal"
+	ok $? "ask: typing reaches personal while the question is open"
+	[ "$(vm_read personal)" != "asked for" ]
+	ok $? "  and nothing is pasted before the answer"
+	wait_for vm_has personal "asked for"
+	ok $? "  answered allow: pasted into personal"
+	grep -Eq '^work bulkhead\.ClipboardPaste +personal' "$TB/ask.log"
+	ok $? "  the question named source work, service and target personal"
+	is "$(show)" '{"empty":true}' "  and the global clipboard is wiped"
+fi
+
 tap_done
