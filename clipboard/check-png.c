@@ -5,7 +5,6 @@
  * malformed or gigantic image without running a complex decoder on VM data. The decode check
  * (libpng) runs on the receiving side, before an application there ever sees the image.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <png.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 
 #include "clipboard.h"
 #include "macro.h"
+#include "unaligned.h"
 
 #define PNG_MAX_CHUNKS 65536u
 
@@ -25,14 +25,6 @@ struct png_walk {
 	unsigned chunks;
 	bool seen_idat;
 };
-
-static uint32_t be32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return ntohl(v);
-}
 
 static bool chunk_type_valid(const uint8_t *t)
 {
@@ -47,13 +39,13 @@ static int next_chunk(struct png_walk *w, const uint8_t **type, const uint8_t **
 {
 	if (w->left < 12 || ++w->chunks > PNG_MAX_CHUNKS)
 		return -EBADMSG;
-	*len = be32(w->p);
+	*len = unaligned_read_be32(w->p);
 	if (*len > 0x7fffffffu || *len > w->left - 12)
 		return -EBADMSG;
 	*type = w->p + 4;
 	*data = w->p + 8;
 	uint32_t crc = (uint32_t)crc32(0, *type, *len + 4);
-	if (!chunk_type_valid(*type) || crc != be32(*data + *len))
+	if (!chunk_type_valid(*type) || crc != unaligned_read_be32(*data + *len))
 		return -EBADMSG;
 	w->p += 12 + (size_t)*len;
 	w->left -= 12 + (size_t)*len;
@@ -81,8 +73,8 @@ static int check_ihdr(const uint8_t *data, uint32_t len, const struct clipboard_
 {
 	if (len != 13)
 		return -EBADMSG;
-	*width = be32(data);
-	*height = be32(data + 4);
+	*width = unaligned_read_be32(data);
+	*height = unaligned_read_be32(data + 4);
 	if (*width == 0 || *height == 0 || *width > 0x7fffffffu || *height > 0x7fffffffu)
 		return -EBADMSG;
 	if (!ihdr_depth_valid(data[9], data[8]) || data[10] != 0 || data[11] != 0 || data[12] > 1)

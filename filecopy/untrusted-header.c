@@ -13,22 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "unaligned.h"
 #include "filecopy.h"
 #include "strutil.h"
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return le32toh(v);
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return le64toh(v);
-}
 
 static bool all_zero(const uint8_t *p, size_t n)
 {
@@ -59,10 +46,11 @@ static int check_type_and_size(uint32_t untrusted_mode, uint64_t untrusted_filel
 int filecopy_header_parse(const void *untrusted_raw, struct filecopy_header *ret)
 {
 	const uint8_t *raw = untrusted_raw;
-	uint32_t untrusted_namelen = get_le32(raw), untrusted_mode = get_le32(raw + 4);
-	uint64_t untrusted_filelen = get_le64(raw + 8);
-	uint32_t untrusted_atime_nsec = get_le32(raw + 20),
-		 untrusted_mtime_nsec = get_le32(raw + 28);
+	uint32_t untrusted_namelen = unaligned_read_le32(raw),
+		 untrusted_mode = unaligned_read_le32(raw + 4);
+	uint64_t untrusted_filelen = unaligned_read_le64(raw + 8);
+	uint32_t untrusted_atime_nsec = unaligned_read_le32(raw + 20),
+		 untrusted_mtime_nsec = unaligned_read_le32(raw + 28);
 	int r;
 
 	if (untrusted_namelen == 0)
@@ -80,8 +68,10 @@ int filecopy_header_parse(const void *untrusted_raw, struct filecopy_header *ret
 		.type = untrusted_mode & S_IFMT,
 		.perm = untrusted_mode & 0777, /* setuid, setgid and sticky dropped here */
 		.filelen = untrusted_filelen,
-		.atime = { .tv_sec = get_le32(raw + 16), .tv_nsec = untrusted_atime_nsec },
-		.mtime = { .tv_sec = get_le32(raw + 24), .tv_nsec = untrusted_mtime_nsec },
+		.atime = { .tv_sec = unaligned_read_le32(raw + 16),
+			   .tv_nsec = untrusted_atime_nsec },
+		.mtime = { .tv_sec = unaligned_read_le32(raw + 24),
+			   .tv_nsec = untrusted_mtime_nsec },
 	};
 	return 0;
 }

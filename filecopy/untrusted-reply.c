@@ -11,26 +11,13 @@
 #include <errno.h>
 #include <string.h>
 
+#include "unaligned.h"
 #include "fdio.h"
 #include "filecopy.h"
 
 #define REPLY_HEAD sizeof(struct filecopy_result_header)
 #define REPLY_EXT (REPLY_HEAD + sizeof(struct filecopy_result_header_ext))
 #define REPLY_MAX (REPLY_EXT + FILECOPY_PATH_MAX - 1)
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return le32toh(v);
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return le64toh(v);
-}
 
 int filecopy_reply_parse(const void *untrusted_buf, size_t len, struct filecopy_reply *ret)
 {
@@ -41,12 +28,12 @@ int filecopy_reply_parse(const void *untrusted_buf, size_t len, struct filecopy_
 	if (len != REPLY_HEAD && len < REPLY_EXT)
 		return -EBADMSG;
 	if (len >= REPLY_EXT) {
-		untrusted_namelen = get_le32(untrusted + REPLY_HEAD);
+		untrusted_namelen = unaligned_read_le32(untrusted + REPLY_HEAD);
 		if (untrusted_namelen >= FILECOPY_PATH_MAX || len != REPLY_EXT + untrusted_namelen)
 			return -EBADMSG;
 	}
-	untrusted_crc = get_le64(untrusted + 8);
-	ret->error_code = get_le32(untrusted);
+	untrusted_crc = unaligned_read_le64(untrusted + 8);
+	ret->error_code = unaligned_read_le32(untrusted);
 	ret->crc32 = (uint32_t)untrusted_crc;
 	/* A CRC-32 with high bits set can never match: report it as a mismatch. */
 	ret->crc_valid = untrusted_crc <= UINT32_MAX;
@@ -69,7 +56,7 @@ int filecopy_reply_read(int fd, struct filecopy_reply *ret)
 		return -ENODATA;
 	if ((size_t)k < REPLY_EXT) /* the short form ends after 16 bytes */
 		return filecopy_reply_parse(buf, (size_t)k, ret);
-	untrusted_namelen = get_le32(buf + REPLY_HEAD);
+	untrusted_namelen = unaligned_read_le32(buf + REPLY_HEAD);
 	if (untrusted_namelen >= FILECOPY_PATH_MAX)
 		return -EBADMSG;
 	r = fd_read_exact(fd, buf + REPLY_EXT, untrusted_namelen);

@@ -24,6 +24,8 @@
 #   tb_daemon_status browser                 # after it ended: the daemon's exit status
 #   tb_bg NAME CMD...                        # a helper process, killed at teardown
 #   tb_kill_wait PID                         # TERM, wait up to 5 s, then KILL
+#   tb_host_display                          # an Xvfb as the host's display, exports DISPLAY
+#   tb_wait_bus_name NAME                    # until NAME is owned on the private bus
 #   tb_strays                                # PIDs still mentioning $TB (expect none after
 #                                            # tb_teardown)
 #   tb_vm NAME --type DispVM --tags "a b"    # type/tags/label go into system-info.json
@@ -278,6 +280,27 @@ tb_bg() {
 	shift
 	"$@" &
 	echo $! >"$TB/pids/extra-$name"
+}
+
+# tb_host_display: an Xvfb as the host's display (for guid windows or the GTK programs), stopped
+# at teardown; exports DISPLAY and the settings that keep GTK to its defaults.
+tb_host_display() {
+	Xvfb -displayfd 5 -screen 0 1280x800x24 -nolisten tcp -noreset 5>"$TB/display" 2>/dev/null &
+	echo $! >"$TB/pids/extra-xvfb"
+	for _ in $(seq 100); do [ -s "$TB/display" ] && break; sleep 0.1; done
+	export DISPLAY=":$(head -n1 "$TB/display")"
+	export GTK_THEME=Adwaita NO_AT_BRIDGE=1 GDK_BACKEND=x11 GSETTINGS_BACKEND=memory
+	export LSAN_OPTIONS="suppressions=$BULKHEAD_SOURCE_ROOT/tests/lsan-gui.supp:print_suppressions=0"
+}
+
+# tb_wait_bus_name NAME: until NAME is owned on the test bed's bus (20 s); 1 if it never is.
+tb_wait_bus_name() {
+	for _ in $(seq 200); do
+		gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+			--method org.freedesktop.DBus.NameHasOwner "$1" 2>/dev/null | grep -q true && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # Processes still mentioning the test bed (for a "nothing left behind" check).

@@ -24,20 +24,10 @@ done
 tb_start || { echo "Bail out! the test bed did not start"; exit 1; }
 
 # The host's display, for the dialog; the test bed stops everything under $TB/pids at exit.
-Xvfb -displayfd 5 -screen 0 1280x800x24 -nolisten tcp -noreset 5>"$TB/display" 2>/dev/null &
-echo $! >"$TB/pids/extra-xvfb"
-for _ in $(seq 100); do [ -s "$TB/display" ] && break; sleep 0.1; done
-export DISPLAY=":$(head -n1 "$TB/display")"
-export GTK_THEME=Adwaita NO_AT_BRIDGE=1 GDK_BACKEND=x11 GSETTINGS_BACKEND=memory
-export LSAN_OPTIONS="suppressions=$BULKHEAD_SOURCE_ROOT/tests/lsan-gui.supp:print_suppressions=0"
+tb_host_display
 tb_bg ask env ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:log_path=$TB/sanitizer" \
 	UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$TB/sanitizer" "$ask_exe"
-for _ in $(seq 200); do
-	gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
-		--method org.freedesktop.DBus.NameHasOwner org.bulkhead.PolicyAgent1 2>/dev/null |
-		grep -q true && break
-	sleep 0.1
-done
+tb_wait_bus_name org.bulkhead.PolicyAgent1
 
 key() { xdotool key --clearmodifiers --delay 50 "$@"; }
 call() { # call ID TARGET: work calls test.Where in the background; output in $TB/ID

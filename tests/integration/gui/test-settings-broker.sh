@@ -16,20 +16,10 @@ tb_vm browser
 tb_service browser bulkhead.OpenURL 'echo "opened in $(basename "$HOME" 2>/dev/null) from $QREXEC_REMOTE_DOMAIN"'
 tb_start || { echo "Bail out! the test bed did not start"; exit 1; }
 
-Xvfb -displayfd 5 -screen 0 1280x800x24 -nolisten tcp -noreset 5>"$TB/display" 2>/dev/null &
-echo $! >"$TB/pids/extra-xvfb"
-for _ in $(seq 100); do [ -s "$TB/display" ] && break; sleep 0.1; done
-export DISPLAY=":$(head -n1 "$TB/display")"
-export GTK_THEME=Adwaita NO_AT_BRIDGE=1 GDK_BACKEND=x11 GSETTINGS_BACKEND=memory
-export LSAN_OPTIONS="suppressions=$BULKHEAD_SOURCE_ROOT/tests/lsan-gui.supp:print_suppressions=0"
+tb_host_display
 tb_bg settings env ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:log_path=$TB/sanitizer" \
 	"$settings_exe" --policy-dir "$TB/policy.d" --system-info "$TB/system-info.json"
-for _ in $(seq 200); do
-	gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
-		--method org.freedesktop.DBus.NameHasOwner org.bulkhead.Settings 2>/dev/null |
-		grep -q true && break
-	sleep 0.1
-done
+tb_wait_bus_name org.bulkhead.Settings
 
 act() { # act NAME [PARAMETER-GVARIANT]: what the window's buttons do, over D-Bus
 	gdbus call --session --dest org.bulkhead.Settings --object-path /org/bulkhead/Settings \
