@@ -12,6 +12,13 @@ trap 'pkill -f "xclip.*$XVFB_DISPLAY" 2>/dev/null; xvfb_stop; rm -rf "$scratch"'
 
 host_set() { # host_set TYPE FILE: a real host program (xclip) owns CLIPBOARD with FILE
 	xclip -display "$DISPLAY" -selection clipboard -t "$1" -i "$2"
+	# xclip serves from a child it forks: wait until the clipboard really hands out FILE.
+	for _ in $(seq 50); do
+		xclip -display "$DISPLAY" -selection clipboard -t "$1" -o 2>/dev/null | cmp -s - "$2" &&
+			return 0
+		sleep 0.1
+	done
+	diag "xclip never served $2"
 }
 
 out=$("$vmctl" clipboard show); is "$out" "The global clipboard is empty." "empty at first"
