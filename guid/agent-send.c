@@ -15,14 +15,10 @@ int agent_send(struct agent *a, uint32_t type, uint32_t id, const void *payload,
 
 int agent_send32(struct agent *a, uint32_t type, uint32_t id, const void *payload, size_t len)
 {
-	uint32_t words[16];
+	uint32_t words[GUI_PAYLOAD_WORDS_MAX];
+	int r = gui_payload_to_le(words, payload, len);
 
-	if (len > sizeof(words) || len % 4)
-		return -EINVAL;
-	memcpy(words, payload, len);
-	for (size_t i = 0; i < len / 4; i++)
-		words[i] = htole32(words[i]);
-	return agent_send(a, type, id, words, len);
+	return r < 0 ? r : agent_send(a, type, id, words, len);
 }
 
 /* Advance an iovec array past n written bytes. */

@@ -18,7 +18,11 @@
  */
 #pragma once
 
+#include <endian.h>
+#include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define GUI_PROTO_MAJOR 1
 #define GUI_PROTO_MINOR 1
@@ -232,3 +236,17 @@ struct gui_keymap {
 	uint8_t keys[32]; /* XQueryKeymap bit vector of keys held down on the host */
 } __attribute__((packed));
 _Static_assert(sizeof(struct gui_keymap) == 32, "wire size");
+
+/* The fixed payloads above are all 32-bit words: copy one into words[] in wire order
+ * (little-endian). Returns the word count, or -EINVAL if len is not whole words or too long. */
+#define GUI_PAYLOAD_WORDS_MAX 16
+static inline int gui_payload_to_le(uint32_t words[static GUI_PAYLOAD_WORDS_MAX],
+				    const void *payload, size_t len)
+{
+	if (len > GUI_PAYLOAD_WORDS_MAX * sizeof(uint32_t) || len % 4)
+		return -EINVAL;
+	memcpy(words, payload, len);
+	for (size_t i = 0; i < len / 4; i++)
+		words[i] = htole32(words[i]);
+	return (int)(len / 4);
+}

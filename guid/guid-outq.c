@@ -116,12 +116,8 @@ int guid_send_clipboard(struct guid *g, uint32_t type, const struct gui_clipboar
 
 int guid_send32(struct guid *g, uint32_t type, uint32_t id, const void *payload, size_t len)
 {
-	uint32_t words[16];
+	uint32_t words[GUI_PAYLOAD_WORDS_MAX];
+	int r = gui_payload_to_le(words, payload, len);
 
-	if (len > sizeof(words) || len % 4)
-		return -EINVAL;
-	memcpy(words, payload, len);
-	for (size_t i = 0; i < len / 4; i++)
-		words[i] = htole32(words[i]);
-	return guid_send(g, type, id, words, len);
+	return r < 0 ? r : guid_send(g, type, id, words, len);
 }
