@@ -68,7 +68,15 @@ void dcall_policy_answer(struct daemon *d, struct dcall *c, bool allowed, const 
 	if (str_startswith(target, "@dispvm"))
 		return dcall_refuse(d, c, QREXEC_EXIT_PROBLEM,
 				    "disposable VMs are not available here");
-	int fd = link_connect(d, target);
+	bool filtered = daemon_filter_wanted(c->call.service);
+	int fd = filtered ? daemon_filter_connect(d, c, target) : link_connect(d, target);
+	if (fd >= 0)
+		fd_set_nonblock(fd, true), link_buffers(fd);
+	if (fd < 0 && filtered) {
+		log_error_errno(fd, "%s -> %s %s: cannot start the host filter: %m", d->domain,
+				target, c->call.full);
+		return dcall_refuse(d, c, QREXEC_EXIT_PROBLEM, "the host filter could not start");
+	}
 	if (fd < 0) {
 		log_warning_errno(fd, "%s -> %s %s: the target is not running: %m", d->domain,
 				  target, c->call.full);

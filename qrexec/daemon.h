@@ -73,6 +73,10 @@ void dcall_accept_link(struct daemon *d);
 void dcall_policy_answer(struct daemon *d, struct dcall *c, bool allowed, const char *target,
 			 const char *reason);
 
+/* daemon-filter.c: a host filter for the service (-ENOENT: none), else the link's fd. */
+bool daemon_filter_wanted(const char *service);
+int daemon_filter_connect(struct daemon *d, const struct dcall *c, const char *target);
+
 /* daemon-policy.c */
 void daemon_policy_query(struct daemon *d, struct dcall *c);
 void daemon_policy_readable(struct daemon *d);
