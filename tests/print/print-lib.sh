@@ -3,7 +3,7 @@
 # file, and the checks a user's eye would make on a printout.
 #
 #   pl_cupsd DIR            # cupsd on DIR/cups.sock, queue "out" -> DIR/out/print.pdf (A4);
-#                           # exports CUPS_SERVER; prints its pid
+#                           # exports CUPS_SERVER; its pid in DIR/pid
 #   pl_active_content PDF   # the active-content names found in PDF (empty: none)
 #   pl_page_rmse A B PAGE   # ImageMagick's normalised RMSE between page PAGE of A and of B
 #   pl_pages PDF            # its page count (pdfinfo)
@@ -38,6 +38,7 @@ pl_cupsd() {
 	ErrorLog $dir/log/error_log
 	PageLog $dir/log/page_log
 	FileDevice Yes
+	Printcap $dir/printcap
 	User lp
 	Group lp
 	CONF
@@ -45,7 +46,7 @@ pl_cupsd() {
 	echo $! >"$dir/pid"
 	export CUPS_SERVER=$dir/cups.sock
 	for i in $(seq 100); do
-		lpstat -r >/dev/null 2>&1 && break
+		lpstat -r 2>/dev/null | grep -q "is running" && break
 		sleep 0.1
 	done
 	lpadmin -p out -E -v "file://$dir/out/print.pdf" \

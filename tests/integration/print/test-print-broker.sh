@@ -20,8 +20,10 @@ tb_init
 # cupsd runs its filters as lp: they must reach the queue's PPD under $TB (run/ stays 0700).
 chmod 711 "$TB"
 CUPS=$TB/cups
-pl_cupsd "$CUPS" || { echo "Bail out! the private cupsd did not start"; exit 1; }
-echo "$(cat "$CUPS/pid")" >"$TB/pids/extra-cupsd"
+pl_cupsd "$CUPS"
+r=$?
+cp "$CUPS/pid" "$TB/pids/extra-cupsd"
+[ "$r" = 0 ] || { echo "Bail out! the private cupsd did not start"; exit 1; }
 tb_vm work
 tb_vm print
 tb_vm mail
