@@ -31,12 +31,12 @@ struct init_service {
 };
 
 struct init_config {
-	char name[64];		/* bulkhead.name= */
-	char guest[256];	/* bulkhead.guest=: /usr/... or share:SUBDIR */
-	char gui[4];		/* bulkhead.gui=1: start Xvfb and the gui agent */
-	bool have_agent;	/* the qrexec agent was found and started */
+	char name[64];	 /* bulkhead.name= */
+	char guest[256]; /* bulkhead.guest=: /usr/... or share:SUBDIR */
+	char gui[4];	 /* bulkhead.gui=1: start Xvfb and the gui agent */
+	bool have_agent; /* the qrexec agent was found and started */
 	bool have_home;
-	struct init_service svc[3]; /* qrexec-agent, Xvfb, gui-agent */
+	struct init_service svc[4]; /* qrexec-agent, Xvfb, gui-agent, cupsd */
 	int n_svc;
 };
 
@@ -58,6 +58,10 @@ void init_create_port_links(void);
 
 /* guest-init-etc.c */
 void init_write_etc(const struct init_config *cfg);
+
+/* guest-init-cups.c: CUPS's configuration, when the host has CUPS (docs/print.md). */
+bool init_have_cups(void);
+void init_write_cups(void);
 
 /* guest-init-run.c */
 void init_start_services(struct init_config *cfg);
