@@ -10,7 +10,7 @@
  *   untrusted-ppm.c   the renderer's output: page count line and PPM headers (fuzzed)
  *   pdf-writer.c      the raster PDF: one FlateDecode image XObject per page
  *   sanitise.c        the whole conversion with its deadline, and the error a user sees
- *   config.c          the global settings file (default_print_vm) and its policy file
+ *   config.c          the global default_print_vm and the policy file it writes
  *
  * Functions return >= 0 or -errno and do not log.
  */
@@ -79,12 +79,14 @@ struct print_stats {
 };
 int print_sanitise(int doc_fd, int out_fd, struct print_stats *stats, char *err, size_t errlen);
 
-/* config.c: global settings, $XDG_CONFIG_HOME/bulkhead/global.conf ("key = value" lines). */
+/* config.c: the global setting default_print_vm (common/global.h) and the policy file that
+ * makes it the preselected target of bulkhead.Print: <config>/policy.d/50-config-print.policy. */
+#define PRINT_GLOBAL_KEY "default_print_vm"
 #define PRINT_POLICY_FILE "50-config-print.policy"
-/* The value of key in the global config, malloc'd in *ret (NULL when unset). */
-int bulkhead_global_get(const char *key, char **ret);
-/* Set (value NULL: remove) key, atomically; default_print_vm also rewrites the policy file
- * that makes it the default target of bulkhead.Print. */
-int bulkhead_global_set(const char *key, const char *value);
+/* Set (vm NULL or "": unset) the default print VM; rewrites the policy file. -EINVAL: not a
+ * VM name. */
+int print_config_set_default_vm(const char *vm);
+/* The current one, malloc'd, or NULL in *ret. */
+int print_config_get_default_vm(char **ret);
 /* The policy text for a default print VM (NULL: none). malloc'd. */
 char *print_policy_text(const char *print_vm);
