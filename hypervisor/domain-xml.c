@@ -69,6 +69,9 @@ static void put_metadata(FILE *f, const struct vm_props *p, const char *in, cons
 	put_elem(f, in2, pfx, "default_dispvm", p->default_dispvm);
 	put_elem(f, in2, pfx, "autostart", p->autostart ? "true" : "false");
 	put_elem(f, in2, pfx, "menu", p->menu);
+	put_elem(f, in2, pfx, "template_for_dispvms", p->template_for_dispvms ? "true" : "false");
+	snprintf(num, sizeof(num), "%" PRIu32, p->preload_dispvm_max);
+	put_elem(f, in2, pfx, "preload_dispvm_max", num);
 	fprintf(f, "%s</%svm>\n", in, pfx);
 }
 
