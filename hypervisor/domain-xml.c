@@ -165,7 +165,8 @@ static void put_cmdline(FILE *f, const struct vm_props *p, const struct vm_host_
 		put_escaped(f, h->guest_usr_path);
 	else
 		fprintf(f, "share:%s", h->guest_sub);
-	fprintf(f, " bulkhead.gui=%d</cmdline>\n", h->gui);
+	fprintf(f, " bulkhead.gui=%d%s</cmdline>\n", h->gui,
+		p->klass == VM_CLASS_DISPVM ? " bulkhead.disposable=1" : "");
 }
 
 static void put_os(FILE *f, const struct vm_props *p, const struct vm_host_config *h)
