@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The renderer's sandbox. poppler parses the hostile document here, and nowhere else on the
- * host: pdfinfo counts its pages, then one pdftoppm per page writes it as a PPM to a pipe.
+ * host: pdfinfo counts its pages, then pdftoppm streams them as PPMs (render-pages.c).
  *
  * Issue 14: once disposable VMs exist, this whole file is replaced by a call of a service in a
  * new disposable (`@dispvm`), which renders and sends back the same "PAGES n" + PPM stream;
