@@ -13,8 +13,8 @@
  *   - the root is a fresh tmpfs (size-limited) holding the document, with the host's /usr,
  *     /etc/fonts, the font cache and ld.so.cache bound read-only; nothing of $HOME, /tmp,
  *     /run or the session bus;
- *   - no capabilities, no_new_privs; RLIMIT_AS, RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_NOFILE and no
- *     core dumps for poppler; the caller adds a wall-clock timeout and kills it (the namespace's
+ *   - no capabilities, no_new_privs, a seccomp filter (render-seccomp.c); RLIMIT_AS,
+ *     RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_NOFILE and no core dumps for poppler; the caller adds a wall-clock timeout and kills it (the namespace's
  *     init is the renderer, so everything in it dies along).
  * A host where namespaces cannot be made does not print: the renderer exits
  * PRINT_RENDER_SETUP and the job fails closed.
@@ -194,7 +194,8 @@ static _noreturn_ void sandbox_init(int doc_fd, int out_fd)
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (make_root() < 0 || copy_document(doc_fd) < 0 || drop_privileges() < 0)
+	if (make_root() < 0 || copy_document(doc_fd) < 0 || drop_privileges() < 0 ||
+	    print_render_seccomp() < 0)
 		_exit(PRINT_RENDER_SETUP);
 	close(doc_fd);
 	set_limits();
