@@ -91,6 +91,14 @@ is "$(grep -c 'OpenInVM' "$E2E_DIR/audit.log")" 3 "  three OpenInVM decisions in
 is "$(grep -c 'Started disposable' "$E2E_DIR/bulkheadd.log")" 6 "  each in a disposable of its own"
 wait_gone; ok $? "  all gone"
 
+# A named disposable: defined like any VM, but every start begins from dvm's volume.
+"$VMCTL" create nd --class DispVM --template dvm --label red; ok $? "create a named disposable nd"
+out=$(timeout 180 "$VMCTL" run nd -- sh -c 'cat ~/note; echo changed >~/note')
+is "$out" "from-dvm" "  it starts from dvm's volume"
+"$VMCTL" shutdown nd --wait && "$VMCTL" start nd; ok $? "  restart it"
+is "$(timeout 120 "$VMCTL" run nd -- sh -c 'cat ~/note')" "from-dvm" "  and what it changed is forgotten"
+"$VMCTL" shutdown nd --wait && "$VMCTL" remove nd; ok $? "  shut down and removed"
+
 # The pool.
 "$VMCTL" prefs dvm preload_dispvm_max 1; ok $? "preload_dispvm_max 1"
 for _ in $(seq 1 300); do
