@@ -97,7 +97,7 @@ ok "$([ -n "${want%% *}" ]; echo $?)" "  (mail's report.pdf exists)"
 copies=$("$VMCTL" log 2>/dev/null | grep 'bulkhead.Filecopy')
 like "$(printf '%s\n' "$copies" | sed -n 1p)" '^[^ ]+  allow mail -> browser  bulkhead\.Filecopy .*50-demo\.policy:[0-9]+  \[user\]$' \
 	"the first copy was allowed by the person at the ask dialog"
-like "$(printf '%s\n' "$copies" | sed -n 2p)" 'deny mail -> browser  bulkhead.Filecopy .*50-config-filecopy.policy' \
+like "$(printf '%s\n' "$copies" | sed -n 2p)" 'deny +mail -> browser  bulkhead\.Filecopy .*50-config-filecopy\.policy' \
 	"the next was denied by the rule saved in bulkhead-settings"
 is "$(printf '%s\n' "$copies" | grep -c .)" 2 "  exactly two copy decisions"
 for s in 1-mail 2-desktop 3-ask 4-settings; do
