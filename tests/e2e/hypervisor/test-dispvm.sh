@@ -12,8 +12,10 @@ e2e_skip_unless_possible
 e2e_setup
 mkdir -p "$E2E_DIR/policy"
 cat >"$E2E_DIR/policy/50-e2e.policy" <<'POLICY'
-test.Hostname  *  work  @dispvm:dvm  allow
-test.Hostname  *  @anyvm  @anyvm     deny
+test.Hostname      *  work    @dispvm:dvm  allow
+test.Hostname      *  @anyvm  @anyvm       deny
+bulkhead.OpenInVM  *  work    @dispvm      allow
+bulkhead.OpenInVM  *  work    @default     allow target=@dispvm:dvm
 POLICY
 "$BULKHEAD_QREXEC_POLICY_DAEMON" --policy-dir "$E2E_DIR/policy" \
 	--audit-log "$E2E_DIR/audit.log" >>"$E2E_DIR/policy.log" 2>&1 &
@@ -39,11 +41,16 @@ wait_gone() { # wait_gone: until no disposable is left (30 s)
 "$VMCTL" prefs dvm preload_dispvm_max 0 && "$VMCTL" prefs dvm template_for_dispvms true
 ok $? "dvm is a disposable template (no pool yet)"
 
-# What the template's volume holds, its disposables start with: a service and a file.
-timeout 120 "$VMCTL" run dvm -- sh -c 'mkdir -p ~/.config/bulkhead/rpc &&
+# What the template's volume holds, its disposables start with: a service, a note, and a
+# "viewer" for text files that succeeds only on the file work will send.
+timeout 120 "$VMCTL" run dvm -- sh -c 'mkdir -p ~/.config/bulkhead/rpc ~/bin ~/.local/share/applications &&
 	printf "#!/bin/sh\nhostname\n" >~/.config/bulkhead/rpc/test.Hostname &&
-	chmod +x ~/.config/bulkhead/rpc/test.Hostname && echo from-dvm >~/note'
-ok $? "put a service and a note in dvm's home"
+	chmod +x ~/.config/bulkhead/rpc/test.Hostname && echo from-dvm >~/note &&
+	printf "#!/bin/sh\ngrep -q MAGIC-42 \"\$1\"\n" >~/bin/check-viewer && chmod +x ~/bin/check-viewer &&
+	printf "[Desktop Entry]\nType=Application\nName=Check\nExec=/home/user/bin/check-viewer %%f\nMimeType=text/plain;\n" \
+		>~/.local/share/applications/check-viewer.desktop &&
+	printf "[Default Applications]\ntext/plain=check-viewer.desktop\n" >~/.config/mimeapps.list'
+ok $? "put a service, a note and a text viewer in dvm's home"
 "$VMCTL" shutdown dvm --wait; ok $? "shut dvm down"
 
 out=$(timeout 180 "$VMCTL" run --dispvm=dvm -- sh -c 'hostname; cat ~/note /run/bulkhead/disposable; echo scratch >~/note' 2>"$E2E_DIR/run.err")
@@ -67,6 +74,30 @@ wait_gone; ok $? "  which is gone after the call"
 timeout 60 "$VMCTL" run work -- qrexec-client-vm "$out" test.Hostname </dev/null >/dev/null 2>&1
 ok "$([ $? -ne 0 ]; echo $?)" "the gone disposable cannot be called by name"
 is "$(disposables)" "" "  and the attempt started nothing"
+
+# Files opened in a disposable: directly, and by xdg-open routed there by the policy.
+"$VMCTL" prefs work default_dispvm dvm; ok $? "work's default disposable template is dvm"
+timeout 180 "$VMCTL" run work -- sh -c 'printf "MAGIC-42\n" >~/good.txt && vm-open-in-dvm ~/good.txt' </dev/null
+is "$?" 0 "vm-open-in-dvm: the disposable's viewer opened the very file work sent"
+wait_gone; ok $? "  and the disposable is gone after the viewer"
+timeout 180 "$VMCTL" run work -- sh -c 'echo other >~/bad.txt && vm-open-in-dvm ~/bad.txt' </dev/null
+is "$?" 1 "  a file the viewer rejects: its status comes back"
+wait_gone
+timeout 180 "$VMCTL" run work -- sh -c 'mkdir -p ~/.config &&
+	printf "[Default Applications]\ntext/plain=bulkhead-open-in-vm.desktop\n" >~/.config/mimeapps.list &&
+	xdg-open ~/good.txt' </dev/null
+is "$?" 0 "xdg-open of a text file in work, routed to a disposable by bulkhead.OpenInVM's policy"
+is "$(grep -c 'OpenInVM' "$E2E_DIR/audit.log")" 3 "  three OpenInVM decisions in the audit log"
+is "$(grep -c 'Started disposable' "$E2E_DIR/bulkheadd.log")" 6 "  each in a disposable of its own"
+wait_gone; ok $? "  all gone"
+
+# A named disposable: defined like any VM, but every start begins from dvm's volume.
+"$VMCTL" create nd --class DispVM --template dvm --label red; ok $? "create a named disposable nd"
+out=$(timeout 180 "$VMCTL" run nd -- sh -c 'cat ~/note; echo changed >~/note')
+is "$out" "from-dvm" "  it starts from dvm's volume"
+"$VMCTL" shutdown nd --wait && "$VMCTL" start nd; ok $? "  restart it"
+is "$(timeout 120 "$VMCTL" run nd -- sh -c 'cat ~/note')" "from-dvm" "  and what it changed is forgotten"
+"$VMCTL" shutdown nd --wait && "$VMCTL" remove nd; ok $? "  shut down and removed"
 
 # The pool.
 "$VMCTL" prefs dvm preload_dispvm_max 1; ok $? "preload_dispvm_max 1"
