@@ -44,6 +44,8 @@ in_print 'for i in $(seq 300); do lpstat -r 2>/dev/null | grep -q "is running" &
 	lpadmin -p out -E -v file://'"$OUT"' -m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
 		-o PageSize=A4 2>/dev/null && lpadmin -d out && lpstat -d'
 ok $? "print's cupsd runs; its PDF printer is set up as the default"
+# What cupsd costs a VM at boot under TCG (docs/print.md): its CPU time so far.
+diag "cupsd in work: $(in_work 'cat /proc/$(pidof cupsd)/stat' | awk '{ printf "%.2f s CPU (user+sys)", ($14 + $15) / 100 }'), VM uptime $(in_work 'cut -d" " -f1 /proc/uptime') s"
 printout_gone() { in_print "rm -f $OUT"; }
 # The printout, once CUPS has written all of it (a PDF that pdfinfo reads with N pages).
 fetch_printout() {
@@ -95,6 +97,19 @@ in_work 'cat >/tmp/bomb.pdf' <"$E2E_DIR/bomb.pdf"
 hostile "a page bomb of 500 pages" 'vm-print /tmp/bomb.pdf' "has 500 pages; at most 100"
 hostile "an enormous PDF (70 MB from a pipe)" \
 	'{ printf "%%PDF-1.7\n"; head -c 70000000 /dev/zero; } | vm-print -' "over 64 MiB"
+
+# The same refusal through the Bulkhead queue: CUPS records the reason for the job.
+in_work 'lp -d Bulkhead /tmp/malformed.pdf' >/dev/null 2>&1
+is "$?" 0 "lp -d Bulkhead queues a malformed PDF in work"
+for i in $(seq 60); do
+	log=$(timeout 60 "$VMCTL" run -u root work -- cat /var/log/cups/error_log 2>/dev/null)
+	grep -q "not printed: not a PDF document that can be read" <<<"$log" && break
+	sleep 1
+done
+like "$log" "not printed: not a PDF document that can be read" \
+	"  the job's error says why it was not printed"
+like "$(in_work 'lpstat -W completed -o Bulkhead')" "Bulkhead-[0-9]+" \
+	"  and the job is over (cancelled, not retried)"
 
 cat >"$E2E_DIR/policy/50-e2e.policy.tmp" <<-'POLICY'
 bulkhead.Print  *  work  @anyvm  deny
