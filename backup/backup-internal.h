@@ -110,8 +110,8 @@ struct backup_chunker {
 	uint32_t min, avg, max;
 	uint64_t mask_small, mask_large;
 };
-void backup_chunker_init(struct backup_chunker *c, const uint8_t key[BACKUP_KEY_SIZE],
-			 uint32_t min, uint32_t avg, uint32_t max);
+void backup_chunker_init(struct backup_chunker *c, const uint8_t key[BACKUP_KEY_SIZE], uint32_t min,
+			 uint32_t avg, uint32_t max);
 /* Length of the next chunk at data, or 0 when more data is needed (len < max, !eof). */
 size_t backup_chunker_next(const struct backup_chunker *c, const uint8_t *data, size_t len,
 			   bool eof);
@@ -141,7 +141,6 @@ size_t backup_chunk_sealed_max(uint32_t chunk_max);
 
 /* ---- manifest.c, untrusted-manifest.c ---- */
 int backup_blob_add(struct backup_blob *b, const uint8_t id[BACKUP_ID_SIZE], uint32_t len);
-void backup_blob_finish(struct backup_blob *b);
 /* The manifest's text form (docs/backup-format.md), malloc'd. */
 int backup_manifest_format(const struct backup_manifest *m, char **ret, size_t *ret_len);
 /* Text -> manifest, bounded; the text is authenticated but parsed as if it were not. */

@@ -88,13 +88,14 @@ struct backup_manifest {
 
 void backup_manifest_free(struct backup_manifest *m);
 const char *backup_vm_prop(const struct backup_vm *vm, const char *key);
+bool backup_manifest_has_vm(const struct backup_manifest *m, const char *name);
 
 struct backup_repo;
 
 struct backup_open_options {
-	bool create;		/* make the repository when DEST has none */
-	struct backup_kdf kdf;	/* for a new repository */
-	const char *state_dir;	/* where the replay high-water mark is kept; NULL: none */
+	bool create;	       /* make the repository when DEST has none */
+	struct backup_kdf kdf; /* for a new repository */
+	const char *state_dir; /* where the replay high-water mark is kept; NULL: none */
 };
 
 /* Errors: -ENOENT no repository, -EACCES wrong passphrase (or a forged header), -EBADMSG
@@ -122,8 +123,8 @@ struct backup_source {
 
 struct backup_stats {
 	uint64_t seq;
-	uint64_t bytes_read;	  /* volume bytes read and chunked */
-	uint64_t bytes_total;	  /* volume bytes in the backup */
+	uint64_t bytes_read;  /* volume bytes read and chunked */
+	uint64_t bytes_total; /* volume bytes in the backup */
 	uint64_t new_chunks, chunks;
 	uint64_t new_bytes_stored; /* bytes written to DEST for new chunks */
 	uint64_t volumes_unchanged;
@@ -144,6 +145,10 @@ int backup_blob_verify(struct backup_repo *r, const struct backup_blob *b,
 		       const struct backup_progress *p);
 /* Every backup's manifest, and the chain from each to its predecessor. */
 int backup_chain_verify(struct backup_repo *r);
+/* The chain, then the distinct chunks of backup seq (0: of all backups) into *all, for
+ * backup_blob_verify; free with backup_blob_finish. */
+int backup_verify_collect(struct backup_repo *r, uint64_t seq, struct backup_blob *all);
+void backup_blob_finish(struct backup_blob *b);
 /* Restore policy files into dir: absent ones written, identical ones kept, differing ones
  * written beside as NAME.from-backup-SEQ. *written, *conflicts: counts. */
 int backup_policy_restore(struct backup_repo *r, const struct backup_manifest *m, const char *dir,

@@ -28,8 +28,8 @@ static uint64_t top_mask(int bits)
 	return bits <= 0 ? 0 : ~0ULL << (64 - bits);
 }
 
-void backup_chunker_init(struct backup_chunker *c, const uint8_t key[BACKUP_KEY_SIZE],
-			 uint32_t min, uint32_t avg, uint32_t max)
+void backup_chunker_init(struct backup_chunker *c, const uint8_t key[BACKUP_KEY_SIZE], uint32_t min,
+			 uint32_t avg, uint32_t max)
 {
 	static const uint8_t nonce[crypto_stream_chacha20_NONCEBYTES];
 	int bits = log2_floor(avg);

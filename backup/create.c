@@ -132,7 +132,8 @@ static int reuse(struct creator *c, const struct backup_vm *vm, struct backup_vm
 			return 0; /* gone: read the volume again */
 	}
 	for (size_t i = 0; k >= 0 && i < vm->volume.n_chunks; i++)
-		k = backup_blob_add(&out->volume, vm->volume.chunks[i].id, vm->volume.chunks[i].len);
+		k = backup_blob_add(&out->volume, vm->volume.chunks[i].id,
+				    vm->volume.chunks[i].len);
 	if (k < 0)
 		return k;
 	c->stats->chunks += vm->volume.n_chunks;
@@ -161,13 +162,15 @@ static int read_volume(struct creator *c, const char *path, struct backup_vm *ou
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return backup_repo_fail(c->r, negative_errno(), "Cannot read %s: %m", path);
 	file_id(&st, &out->volume_id);
-	k = prev && same_file(prev, &out->volume_id, (uint64_t)st.st_size) ? reuse(c, prev, out) : 0;
+	k = prev && same_file(prev, &out->volume_id, (uint64_t)st.st_size) ? reuse(c, prev, out)
+									   : 0;
 	if (k != 0)
 		return k;
 	k = chunk_fd(c, fd, &out->volume, true);
 	if (k < 0)
-		return c->r->error[0] ? k : backup_repo_fail(c->r, k, "Cannot read %s: %s", path,
-							      strerror(-k));
+		return c->r->error[0] ? k
+				      : backup_repo_fail(c->r, k, "Cannot read %s: %s", path,
+							 strerror(-k));
 	if (fstat(fd, &st) < 0)
 		return negative_errno();
 	file_id(&st, &after);
@@ -186,8 +189,9 @@ static int add_vm(struct creator *c, const struct backup_source *s, struct backu
 	str_copy(vm->name, sizeof(vm->name), s->name);
 	for (size_t i = 0; i < s->n_props; i++) {
 		if (!backup_prop_is_valid(s->props[i].key, s->props[i].value))
-			return backup_repo_fail(c->r, -EINVAL, "VM '%s': property %s cannot be "
-							       "backed up",
+			return backup_repo_fail(c->r, -EINVAL,
+						"VM '%s': property %s cannot be "
+						"backed up",
 						s->name, s->props[i].key);
 		vm->props[vm->n_props++] = s->props[i];
 	}
@@ -226,9 +230,9 @@ static int add_policy(struct creator *c, const char *dir, struct backup_manifest
 	int k = 0;
 
 	if (dirfd < 0)
-		return dir && errno != ENOENT ? backup_repo_fail(c->r, negative_errno(),
-								 "Cannot read %s: %m", dir)
-					      : 0;
+		return dir && errno != ENOENT
+			       ? backup_repo_fail(c->r, negative_errno(), "Cannot read %s: %m", dir)
+			       : 0;
 	k = backup_dir_list(dirfd, &names, &n);
 	m->policies = calloc(MIN(n, BACKUP_POLICIES_MAX) + 1, sizeof(*m->policies));
 	if (k >= 0 && !m->policies)

@@ -32,8 +32,8 @@ static void derive_all(struct backup_keys *k, const uint8_t master[BACKUP_KEY_SI
 				   master);
 	crypto_kdf_derive_from_key(k->manifest_enc, BACKUP_KEY_SIZE, SUBKEY_MANIFEST_ENC,
 				   KDF_CONTEXT, master);
-	crypto_kdf_derive_from_key(k->pointer_mac, BACKUP_KEY_SIZE, SUBKEY_POINTER_MAC,
-				   KDF_CONTEXT, master);
+	crypto_kdf_derive_from_key(k->pointer_mac, BACKUP_KEY_SIZE, SUBKEY_POINTER_MAC, KDF_CONTEXT,
+				   master);
 	crypto_kdf_derive_from_key(k->gear, BACKUP_KEY_SIZE, SUBKEY_GEAR, KDF_CONTEXT, master);
 }
 

@@ -30,14 +30,13 @@ static int fetch(struct backup_repo *r, uint64_t seq, const uint8_t want[BACKUP_
 	int k;
 
 	backup_manifest_name(seq, name);
-	k = r->store->ops->get(r->store, name, BACKUP_MANIFEST_MAX + BACKUP_MANIFEST_HEAD_SIZE,
-			       raw, len);
+	k = r->store->ops->get(r->store, name, BACKUP_MANIFEST_MAX + BACKUP_MANIFEST_HEAD_SIZE, raw,
+			       len);
 	if (k == -ENOENT)
 		return backup_repo_fail(r, -EBADMSG, "Backup #%" PRIu64 " (%s/%s) is missing", seq,
 					r->dest, name);
 	if (k < 0)
-		return backup_repo_fail(r, k, "Cannot read %s/%s: %s", r->dest, name,
-					strerror(-k));
+		return backup_repo_fail(r, k, "Cannot read %s/%s: %s", r->dest, name, strerror(-k));
 	backup_mac(r->keys->pointer_mac, *raw, *len, hash);
 	if (sodium_memcmp(hash, want, BACKUP_MAC_SIZE) != 0)
 		return backup_repo_fail(r, -EBADMSG,
@@ -69,8 +68,7 @@ static int decrypt(struct backup_repo *r, const uint8_t *raw, const struct backu
 		backup_manifest_free(TAKE_PTR(*ret));
 		k = -EBADMSG;
 	}
-	return k < 0 ? backup_repo_fail(r, k, "Backup #%" PRIu64 "'s manifest is malformed",
-					h->seq)
+	return k < 0 ? backup_repo_fail(r, k, "Backup #%" PRIu64 "'s manifest is malformed", h->seq)
 		     : 0;
 }
 
@@ -148,10 +146,9 @@ static int seal(struct backup_repo *r, const struct backup_manifest *m, uint8_t 
 	if (!out)
 		return -ENOMEM;
 	backup_manifest_head_write(&h, out);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(out + BACKUP_MANIFEST_HEAD_SIZE, NULL,
-						   (uint8_t *)text, len, out,
-						   BACKUP_MANIFEST_HEAD_SIZE, NULL, h.nonce,
-						   r->keys->manifest_enc);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+		out + BACKUP_MANIFEST_HEAD_SIZE, NULL, (uint8_t *)text, len, out,
+		BACKUP_MANIFEST_HEAD_SIZE, NULL, h.nonce, r->keys->manifest_enc);
 	*ret = out;
 	*ret_len = BACKUP_MANIFEST_HEAD_SIZE + h.ct_len;
 	return 0;

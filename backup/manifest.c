@@ -58,6 +58,14 @@ const char *backup_vm_prop(const struct backup_vm *vm, const char *key)
 	return NULL;
 }
 
+bool backup_manifest_has_vm(const struct backup_manifest *m, const char *name)
+{
+	for (size_t i = 0; i < m->n_vms; i++)
+		if (streq(m->vms[i].name, name))
+			return true;
+	return false;
+}
+
 static void format_chunks(FILE *f, const struct backup_blob *b)
 {
 	char hex[BACKUP_ID_SIZE * 2 + 1];
@@ -92,8 +100,8 @@ int backup_manifest_format(const struct backup_manifest *m, char **ret, size_t *
 
 	if (!f)
 		return -ENOMEM;
-	fprintf(f, "bulkhead-backup-manifest 1\nseq %" PRIu64 "\nprev %" PRIu64 "\ntime %" PRId64
-		   "\n",
+	fprintf(f,
+		"bulkhead-backup-manifest 1\nseq %" PRIu64 "\nprev %" PRIu64 "\ntime %" PRId64 "\n",
 		m->seq, m->prev_seq, m->time);
 	for (size_t i = 0; i < m->n_vms; i++)
 		format_vm(f, &m->vms[i]);

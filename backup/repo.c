@@ -68,8 +68,8 @@ static int check_empty(struct backup_repo *r, const char *dest)
 					"%s is not empty and holds no backup repository", dest);
 }
 
-static int init_header(struct backup_repo *r, const char *dest, const char *pass,
-		       size_t pass_len, const struct backup_kdf *kdf)
+static int init_header(struct backup_repo *r, const char *dest, const char *pass, size_t pass_len,
+		       const struct backup_kdf *kdf)
 {
 	uint8_t raw[BACKUP_HEADER_SIZE];
 	struct backup_header *h = &r->header;
@@ -77,8 +77,9 @@ static int init_header(struct backup_repo *r, const char *dest, const char *pass
 
 	if (k < 0)
 		return k;
-	*h = (struct backup_header){ .kdf = *kdf, .chunk_min = CHUNK_MIN,
-				     .chunk_avg = CHUNK_AVG, .chunk_max = CHUNK_MAX };
+	*h = (struct backup_header){
+		.kdf = *kdf, .chunk_min = CHUNK_MIN, .chunk_avg = CHUNK_AVG, .chunk_max = CHUNK_MAX
+	};
 	randombytes_buf(h->salt, sizeof(h->salt));
 	randombytes_buf(h->repo_id, sizeof(h->repo_id));
 	k = backup_keys_derive(pass, pass_len, h, &r->keys);
@@ -88,12 +89,11 @@ static int init_header(struct backup_repo *r, const char *dest, const char *pass
 	header_mac(r->keys, h, h->mac);
 	backup_header_write(h, raw);
 	k = r->store->ops->put(r->store, "header", raw, sizeof(raw));
-	return k < 0 ? backup_repo_fail(r, k, "Cannot write %s/header: %s", dest, strerror(-k))
-		     : 0;
+	return k < 0 ? backup_repo_fail(r, k, "Cannot write %s/header: %s", dest, strerror(-k)) : 0;
 }
 
-static int read_header(struct backup_repo *r, const char *dest, const char *pass,
-		       size_t pass_len, const uint8_t *raw, size_t len)
+static int read_header(struct backup_repo *r, const char *dest, const char *pass, size_t pass_len,
+		       const uint8_t *raw, size_t len)
 {
 	uint8_t mac[BACKUP_MAC_SIZE];
 	int k = backup_header_parse(raw, len, &r->header);
@@ -107,14 +107,13 @@ static int read_header(struct backup_repo *r, const char *dest, const char *pass
 					(unsigned long long)(r->header.kdf.memory >> 20));
 	header_mac(r->keys, &r->header, mac);
 	if (sodium_memcmp(mac, r->header.mac, BACKUP_MAC_SIZE) != 0)
-		return backup_repo_fail(r, -EACCES,
-					"Wrong passphrase for %s (or its header was altered)",
-					dest);
+		return backup_repo_fail(
+			r, -EACCES, "Wrong passphrase for %s (or its header was altered)", dest);
 	return 0;
 }
 
-static int open_header(struct backup_repo *r, const char *dest, const char *pass,
-		       size_t pass_len, const struct backup_open_options *o)
+static int open_header(struct backup_repo *r, const char *dest, const char *pass, size_t pass_len,
+		       const struct backup_open_options *o)
 {
 	_cleanup_free_ uint8_t *raw = NULL;
 	size_t len;
@@ -146,8 +145,8 @@ int backup_repo_open(const char *dest, const char *pass, size_t pass_len,
 	struct backup_repo *r = calloc(1, sizeof(*r));
 	int k;
 
-	if (!r)
-		return -ENOMEM;
+	if (!r || sodium_init() < 0)
+		return free(r), -ENOMEM;
 	str_copy(r->dest, sizeof(r->dest), dest);
 	k = open_store(r, dest, opts->create);
 	if (k >= 0)
@@ -195,8 +194,7 @@ int backup_repo_chunk(struct backup_repo *r, const struct backup_chunk_ref *ref,
 	if (k >= 0 && plain_len != ref->len)
 		k = -EBADMSG;
 	if (k < 0)
-		return backup_repo_fail(r, -EBADMSG,
-					"Chunk %s is damaged or not the chunk it claims to be",
-					name);
+		return backup_repo_fail(
+			r, -EBADMSG, "Chunk %s is damaged or not the chunk it claims to be", name);
 	return 0;
 }

@@ -48,8 +48,10 @@ static int open_parent(int dirfd, const char *name, const char **base)
 	const char *slash = strrchr(name, '/');
 
 	*base = slash ? slash + 1 : name;
-	if (!slash)
-		return fcntl(dirfd, F_DUPFD_CLOEXEC, 3) < 0 ? negative_errno() : dirfd;
+	if (!slash) {
+		int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+		return fd < 0 ? negative_errno() : fd;
+	}
 	if ((size_t)(slash - name) >= sizeof(dir))
 		return -ENAMETOOLONG;
 	memcpy(dir, name, (size_t)(slash - name));

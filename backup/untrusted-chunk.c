@@ -25,10 +25,9 @@ static int decrypt(struct backup_codec *c, const struct backup_keys *k,
 		return -EBADMSG;
 	memcpy(ad, id, BACKUP_ID_SIZE);
 	memcpy(ad + BACKUP_ID_SIZE, untrusted, BACKUP_CHUNK_HEAD_SIZE);
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(c->payload, &n, NULL,
-						       untrusted + BACKUP_CHUNK_HEAD_SIZE,
-						       untrusted_ct_len, ad, sizeof(ad), h->nonce,
-						       k->chunk_enc) != 0)
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    c->payload, &n, NULL, untrusted + BACKUP_CHUNK_HEAD_SIZE, untrusted_ct_len, ad,
+		    sizeof(ad), h->nonce, k->chunk_enc) != 0)
 		return -EBADMSG;
 	*payload_len = (size_t)n;
 	return 0;

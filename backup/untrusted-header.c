@@ -164,8 +164,7 @@ int backup_chunk_head_parse(const uint8_t *untrusted, size_t len, uint32_t chunk
 	return 0;
 }
 
-void backup_chunk_head_write(const struct backup_chunk_head *h,
-			     uint8_t out[BACKUP_CHUNK_HEAD_SIZE])
+void backup_chunk_head_write(const struct backup_chunk_head *h, uint8_t out[BACKUP_CHUNK_HEAD_SIZE])
 {
 	memset(out, 0, BACKUP_CHUNK_HEAD_SIZE);
 	memcpy(out, chunk_magic, 8);

@@ -201,8 +201,7 @@ bool backup_file_name_is_valid(const char *s)
 
 	if (n == 0 || n > BACKUP_FILE_NAME_MAX || s[0] == '.')
 		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
-	       n;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
 static int on_policy(struct parser *p, char *args)
