@@ -22,7 +22,8 @@ static void roundtrip(const struct backup_manifest *m)
 
 	if (backup_manifest_format(m, &text, &len) < 0)
 		abort();
-	if (backup_manifest_parse(text, len, &m2) < 0 || backup_manifest_format(m2, &again, &len2) < 0)
+	if (backup_manifest_parse(text, len, &m2) < 0 ||
+	    backup_manifest_format(m2, &again, &len2) < 0)
 		abort(); /* the writer wrote what the parser refuses */
 	if (len != len2 || memcmp(text, again, len) != 0)
 		abort();
