@@ -77,6 +77,12 @@ static int init_header(struct backup_repo *r, const char *dest, const char *pass
 
 	if (k < 0)
 		return k;
+	if (kdf->ops < crypto_pwhash_OPSLIMIT_MIN || kdf->ops > BACKUP_KDF_OPS_MAX ||
+	    kdf->memory < BACKUP_KDF_MEMORY_MIN || kdf->memory > BACKUP_KDF_MEMORY_MAX)
+		return backup_repo_fail(r, -EINVAL,
+					"The Argon2id cost must be 1 to %d passes and "
+					"64K to 4G of memory",
+					BACKUP_KDF_OPS_MAX);
 	*h = (struct backup_header){
 		.kdf = *kdf, .chunk_min = CHUNK_MIN, .chunk_avg = CHUNK_AVG, .chunk_max = CHUNK_MAX
 	};
