@@ -13,6 +13,11 @@ ok $? "write known data into both volumes"
 mkdir -p "$XDG_CONFIG_HOME/bulkhead/policy.d"
 echo 'bulkhead.OpenURL * work personal allow' >"$XDG_CONFIG_HOME/bulkhead/policy.d/30-user.policy"
 
+# A notification server on the test's bus records what it is shown ("summary|body" lines).
+"$BULKHEAD_BUILD_ROOT/tests/integration/qrexec/ask-responder" notify "$E2E_DIR/notes" "$E2E_DIR/notes.ready" &
+NOTIFIER_PID=$!
+for _ in $(seq 50); do [ -e "$E2E_DIR/notes.ready" ] && break; sleep 0.1; done
+
 out=$(bk_create --json "$DEST"); ok $? "backup create (first)"
 like "$out" '"backup": \{"id": 1, "vms": 2' "  is backup #1 of two VMs"
 like "$out" '^\{"progress": \{"phase": "backup"' "  --json prints progress lines"
@@ -20,6 +25,8 @@ first_stored=$(json_field "$out" new_bytes_stored)
 [ "$first_stored" -gt $((6 << 20)) ]; ok $? "  stores the 6 MiB of random data ($first_stored bytes)"
 ! grep -rqa "office,mail" "$DEST" && ! grep -rqa "30-user" "$DEST"
 ok $? "  nothing of the properties or policy names is readable in DEST"
+like "$(cat "$E2E_DIR/notes" 2>/dev/null)" "Bulkhead\|Bulkhead: backup done\|Backup #1 of 2 VMs in $DEST" \
+	"  and says so in a desktop notification"
 cp "$(volume work)" "$E2E_DIR/work.v1"
 
 put_random work 20M 1M
@@ -30,12 +37,20 @@ diag "second backup stored $stored bytes for a 1 MiB change"
 ok $? "  stores between 1 and 3 MiB"
 is "$(json_field "$out" volumes_unchanged)" 1 "  personal, unchanged, is not read again"
 
+# On a terminal, the bar with rate and time left (script(1) gives vmctl a pty).
+put_random personal 30M 1M
+bar=$(script -qec "$VMCTL backup create --passphrase-file $PASS $DEST" /dev/null | tr '\r' '\n')
+like "$bar" '[0-9]+% \[#* *\] [0-9.]+ [KMG]iB / [0-9.]+ [KMG]iB +[0-9.]+ [KMG]?i?B/s +[0-9:-]+ left' \
+	"on a terminal, a progress bar with rate and time left"
+like "$bar" 'Backup #3 of 2 VMs' "  then the summary"
+
 out=$(bk list "$DEST"); ok $? "backup list"
 like "$out" '^2 .* personal, work' "  shows backup #2 with both VMs"
+like "$out" '^3 .* personal, work' "  and #3"
 like "$(bk list --json "$DEST")" '"name": "work", "size": [0-9]+, "properties": \{"class": "AppVM", "label": "blue"' \
 	"  list --json carries the properties"
 out=$(bk verify "$DEST"); ok $? "backup verify (all backups)"
-like "$out" "Verified backups: 2" "  says so"
+like "$out" "Verified backups: 3" "  says so"
 
 bk restore "$DEST" --rename-prefix r- >"$E2E_DIR/out"; ok $? "restore the latest as r-work, r-personal"
 same_volume "$(volume work)" "$(volume r-work)"; ok $? "  r-work's volume is work's, byte for byte"
@@ -61,4 +76,5 @@ err=$(bk create "$DEST" --vm nosuch 2>&1); is $? 1 "backing up an unknown VM fai
 like "$err" "VM 'nosuch' does not exist" "  naming it"
 err=$(setsid -w "$VMCTL" backup create "$DEST" </dev/null 2>&1); like "$err" "no terminal to ask for the passphrase" \
 	"without a terminal or --passphrase-file, no passphrase is guessed"
+kill "$NOTIFIER_PID"
 tap_done
