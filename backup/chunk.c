@@ -50,10 +50,12 @@ void backup_codec_free(struct backup_codec *c)
 		return;
 	ZSTD_freeCCtx(c->cctx);
 	ZSTD_freeDCtx(c->dctx);
+	if (c->payload) /* a VM's data, decrypted */
+		sodium_memzero(c->payload, c->payload_size);
+	if (c->plain)
+		sodium_memzero(c->plain, c->plain_size);
 	free(c->payload);
 	free(c->sealed);
-	if (c->plain)
-		sodium_memzero(c->plain, c->plain_size); /* a VM's data */
 	free(c->plain);
 	free(c);
 }

@@ -208,10 +208,14 @@ static int add_policy_file(struct creator *c, int dirfd, const char *name,
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return backup_repo_fail(c->r, negative_errno(), "Cannot read policy file %s: %m",
 					name);
-	if (!S_ISREG(st.st_mode) || st.st_size > BACKUP_POLICY_FILE_MAX)
-		return 0; /* not a policy file the policy daemon would read either */
-	if (m->n_policies >= BACKUP_POLICIES_MAX || !backup_file_name_is_valid(name))
-		return backup_repo_fail(c->r, -EINVAL, "Cannot back up policy file '%s'", name);
+	/* Editor leftovers ("x.policy~"), directories, huge files: nothing the policy daemon
+	 * would load either. */
+	if (!S_ISREG(st.st_mode) || st.st_size > BACKUP_POLICY_FILE_MAX ||
+	    !backup_file_name_is_valid(name))
+		return 0;
+	if (m->n_policies >= BACKUP_POLICIES_MAX)
+		return backup_repo_fail(c->r, -E2BIG, "More than %d policy files",
+					BACKUP_POLICIES_MAX);
 	pol = &m->policies[m->n_policies++];
 	str_copy(pol->name, sizeof(pol->name), name);
 	return chunk_fd(c, fd, &pol->blob, false);

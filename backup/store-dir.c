@@ -195,10 +195,13 @@ static const struct backup_store_ops dir_ops = {
 };
 
 /* One run at a time per repository: two creates would both claim the next number. */
-static int take_lock(int dirfd)
+static int take_lock(int dirfd, bool create)
 {
 	int fd = openat(dirfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 
+	/* A read-only disk can still be listed, verified and restored from: nobody writes. */
+	if (fd < 0 && !create && (errno == EROFS || errno == EACCES))
+		return -1;
 	if (fd < 0)
 		return negative_errno();
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -220,8 +223,8 @@ int backup_store_dir_open(const char *path, bool create, struct backup_store **r
 	d->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (d->dirfd < 0)
 		return negative_errno();
-	d->lockfd = take_lock(d->dirfd);
-	if (d->lockfd < 0) {
+	d->lockfd = take_lock(d->dirfd, create);
+	if (d->lockfd < -1) {
 		int r = d->lockfd;
 		close(d->dirfd);
 		return r;

@@ -37,20 +37,12 @@ diag "second backup stored $stored bytes for a 1 MiB change"
 ok $? "  stores between 1 and 3 MiB"
 is "$(json_field "$out" volumes_unchanged)" 1 "  personal, unchanged, is not read again"
 
-# On a terminal, the bar with rate and time left (script(1) gives vmctl a pty).
-put_random personal 30M 1M
-bar=$(script -qec "$VMCTL backup create --passphrase-file $PASS $DEST" /dev/null | tr '\r' '\n')
-like "$bar" '[0-9]+% \[#* *\] [0-9.]+ [KMG]iB / [0-9.]+ [KMG]iB +[0-9.]+ [KMG]?i?B/s +[0-9:-]+ left' \
-	"on a terminal, a progress bar with rate and time left"
-like "$bar" 'Backup #3 of 2 VMs' "  then the summary"
-
 out=$(bk list "$DEST"); ok $? "backup list"
 like "$out" '^2 .* personal, work' "  shows backup #2 with both VMs"
-like "$out" '^3 .* personal, work' "  and #3"
 like "$(bk list --json "$DEST")" '"name": "work", "size": [0-9]+, "properties": \{"class": "AppVM", "label": "blue"' \
 	"  list --json carries the properties"
 out=$(bk verify "$DEST"); ok $? "backup verify (all backups)"
-like "$out" "Verified backups: 3" "  says so"
+like "$out" "Verified backups: 2" "  says so"
 
 bk restore "$DEST" --rename-prefix r- >"$E2E_DIR/out"; ok $? "restore the latest as r-work, r-personal"
 same_volume "$(volume work)" "$(volume r-work)"; ok $? "  r-work's volume is work's, byte for byte"
@@ -76,5 +68,13 @@ err=$(bk create "$DEST" --vm nosuch 2>&1); is $? 1 "backing up an unknown VM fai
 like "$err" "VM 'nosuch' does not exist" "  naming it"
 err=$(setsid -w "$VMCTL" backup create "$DEST" </dev/null 2>&1); like "$err" "no terminal to ask for the passphrase" \
 	"without a terminal or --passphrase-file, no passphrase is guessed"
+# On a terminal, the bar with rate and time left (script(1) gives vmctl a pty); 160 MiB take
+# long enough for the bar to be drawn (at most every 0.1 s) in any build.
+put_random personal 200M 160M
+bar=$(script -qec "$VMCTL backup create --vm personal --passphrase-file $PASS --kdf-memory 1M --kdf-ops 1 $E2E_DIR/dest-bar" /dev/null | tr '\r' '\n')
+like "$bar" '[0-9]+% \[#* *\] [0-9.]+ [KMG]iB / [0-9.]+ [KMG]iB +[0-9.]+ [KMG]?i?B/s +[0-9:-]+ left' \
+	"on a terminal, a progress bar with rate and time left"
+like "$bar" 'Backup #1 of 1 VM in' "  then the summary"
+
 kill "$NOTIFIER_PID"
 tap_done
