@@ -31,14 +31,34 @@ static struct dir_store *to_dir(struct backup_store *s)
 	return (struct dir_store *)s;
 }
 
+/* Sized by fstat, not by max: a restore reads thousands of chunks, most far below the
+ * largest a chunk may be. A file that changes size while read is refused. */
 static int dir_get(struct backup_store *s, const char *name, size_t max, uint8_t **ret,
 		   size_t *ret_len)
 {
-	char *buf = NULL;
-	int r = fd_read_file(to_dir(s)->dirfd, name, max, &buf, ret_len);
+	_cleanup_close_ int fd = openat(to_dir(s)->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_free_ uint8_t *buf = NULL;
+	uint8_t extra;
+	struct stat st;
+	ssize_t n;
 
-	*ret = (uint8_t *)buf;
-	return r;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return negative_errno();
+	if (!S_ISREG(st.st_mode))
+		return -EBADMSG;
+	if ((uint64_t)st.st_size > max)
+		return -EFBIG;
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return -ENOMEM;
+	n = fd_read_full(fd, buf, (size_t)st.st_size);
+	if (n >= 0 && (n != st.st_size || fd_read_full(fd, &extra, 1) != 0))
+		return -EBADMSG;
+	if (n < 0)
+		return (int)n;
+	*ret_len = (size_t)n;
+	*ret = TAKE_PTR(buf);
+	return 0;
 }
 
 /* The directory part of name ("chunks/ab" of "chunks/ab/ab12"), made if missing. */
