@@ -152,6 +152,12 @@ static int parse(int argc, char **argv, unsigned verb, struct backup_cli_args *a
 	}
 	if (r >= 0 && !a->dest)
 		r = -vmctl_usage_error(&vmctl_cmd_backup, "missing DEST");
+	/* The broker destination has a place in the storage interface (backup/store.h) only. */
+	if (r >= 0 && str_startswith(a->dest, "vm:"))
+		r = -vmctl_usage_error(&vmctl_cmd_backup,
+				       "backups into a VM (%s) are not supported "
+				       "yet: DEST must be a directory",
+				       a->dest);
 	return r < 0 ? VMCTL_EXIT_USAGE : VMCTL_EXIT_OK;
 }
 

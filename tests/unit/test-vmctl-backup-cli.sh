@@ -25,6 +25,7 @@ usage "a bad --kdf-ops" "invalid value 'three' for --kdf-ops" create --kdf-ops t
 usage "--vm without a value" "--vm needs a value" create "$dir/d" --vm
 usage "a second DEST for list" "unexpected argument 'x'" list "$dir/d" x
 usage "ID 0" "unexpected argument '0'" restore "$dir/d" 0
+usage "a VM as DEST" "backups into a VM \(vm:backupvm:/b\) are not supported yet" create vm:backupvm:/b
 [ ! -e "$dir/d" ]; ok $? "no usage error created DEST"
 
 echo pass >"$dir/pass"
