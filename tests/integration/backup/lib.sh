@@ -6,32 +6,7 @@
 command -v qemu-img >/dev/null || skip_all "qemu-img not installed (qemu-utils)"
 command -v qemu-io >/dev/null || skip_all "qemu-io not installed (qemu-utils)"
 e2e_skip_unless_possible
-
-# The test's bus must reach the bulkheadd under test only: a session bus with the standard
-# service dirs would D-Bus-activate an installed bulkheadd (packaging/dbus) for the first
-# call that comes before ours owns the name, and the two would fight over the state dir.
-BUS_CONFIG=$(mktemp /tmp/bh-backup-bus.XXXXXX)
-cat >"$BUS_CONFIG" <<'XML'
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=/tmp</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-XML
-dbus-daemon() { # e2e_setup's `dbus-daemon --session ...`, on the config above
-	local args=() a
-	for a; do [ "$a" = --session ] || args+=("$a"); done
-	command dbus-daemon --config-file="$BUS_CONFIG" "${args[@]}"
-}
 e2e_setup
-rm -f "$BUS_CONFIG"
 PASS=$E2E_DIR/passphrase
 printf 'correct horse battery staple\n' >"$PASS"
 DEST=$E2E_DIR/dest

@@ -41,6 +41,11 @@ out=$(bk list "$DEST"); ok $? "backup list"
 like "$out" '^2 .* personal, work' "  shows backup #2 with both VMs"
 like "$(bk list --json "$DEST")" '"name": "work", "size": [0-9]+, "properties": \{"class": "AppVM", "label": "blue"' \
 	"  list --json carries the properties"
+bk list --json "$DEST" | python3 -m json.tool >/dev/null; ok $? "  list --json is valid JSON"
+bk verify --json "$DEST" | while read -r line; do
+	printf '%s' "$line" | python3 -m json.tool >/dev/null || exit 1
+done
+ok $? "  as is every line of verify --json (progress, then the result)"
 out=$(bk verify "$DEST"); ok $? "backup verify (all backups)"
 like "$out" "Verified backups: 2" "  says so"
 
