@@ -139,6 +139,15 @@ int backup_chunk_open(struct backup_codec *c, const struct backup_keys *k, uint3
 		      const uint8_t **plain, size_t *plain_len);
 size_t backup_chunk_sealed_max(uint32_t chunk_max);
 
+/* ---- writer.c: sealing and storing new chunks on a thread of their own ---- */
+struct backup_writer;
+int backup_writer_start(struct backup_repo *r, struct backup_writer **ret);
+/* Queue one chunk (copied); the writer's first error once it has failed. */
+int backup_writer_put(struct backup_writer *w, const uint8_t id[BACKUP_ID_SIZE],
+		      const uint8_t *data, size_t len);
+/* Drain, join, add to stats; the first error, its message in the repository's error. */
+int backup_writer_finish(struct backup_writer *w, struct backup_stats *stats);
+
 /* ---- manifest.c, untrusted-manifest.c ---- */
 int backup_blob_add(struct backup_blob *b, const uint8_t id[BACKUP_ID_SIZE], uint32_t len);
 /* The manifest's text form (docs/backup-format.md), malloc'd. */

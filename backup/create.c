@@ -19,6 +19,7 @@
 #include "strutil.h"
 
 #define READ_BUFFER (16u << 20)
+#define PENDING_RING 64
 
 struct creator {
 	struct backup_repo *r;
@@ -26,6 +27,10 @@ struct creator {
 	struct backup_stats *stats;
 	const struct backup_manifest *prev; /* the latest backup, or NULL */
 	uint8_t *buf;
+	struct backup_writer *writer;
+	uint8_t pending[PENDING_RING][BACKUP_ID_SIZE];
+	size_t pending_next;
+	bool writer_failed;
 };
 
 static void progress(const struct creator *c, uint64_t bytes)
@@ -34,31 +39,34 @@ static void progress(const struct creator *c, uint64_t bytes)
 		c->p->step(c->p->userdata, bytes);
 }
 
+/* A chunk queued but maybe not written yet: exists() cannot see it, this ring can (runs of
+ * equal chunks, such as zeros, are common in volumes). */
+static bool pending(struct creator *c, const uint8_t id[BACKUP_ID_SIZE])
+{
+	for (size_t i = 0; i < PENDING_RING; i++)
+		if (memcmp(c->pending[i], id, BACKUP_ID_SIZE) == 0)
+			return true;
+	memcpy(c->pending[c->pending_next++ % PENDING_RING], id, BACKUP_ID_SIZE);
+	return false;
+}
+
 static int store_chunk(struct creator *c, const uint8_t *data, size_t len, struct backup_blob *b)
 {
 	struct backup_repo *r = c->r;
 	uint8_t id[BACKUP_ID_SIZE];
-	const uint8_t *sealed;
-	size_t sealed_len;
 	char name[80];
 	int k;
 
 	backup_chunk_id(r->keys, data, len, id);
 	backup_chunk_name(id, name);
 	k = r->store->ops->exists(r->store, name);
-	if (k == 0) {
-		k = backup_chunk_seal(r->codec, r->keys, id, data, len, &sealed, &sealed_len);
-		if (k >= 0)
-			k = r->store->ops->put(r->store, name, sealed, sealed_len);
-		if (k < 0)
-			return backup_repo_fail(r, k, "Cannot write %s/%s: %s", r->dest, name,
-						strerror(-k));
-		c->stats->new_chunks++;
-		c->stats->new_bytes_stored += sealed_len;
-	}
 	if (k < 0)
 		return backup_repo_fail(r, k, "Cannot check %s/%s: %s", r->dest, name,
 					strerror(-k));
+	if (k == 0 && !pending(c, id) && (k = backup_writer_put(c->writer, id, data, len)) < 0) {
+		c->writer_failed = true; /* its message comes with backup_writer_finish() */
+		return k;
+	}
 	c->stats->chunks++;
 	return backup_blob_add(b, id, (uint32_t)len);
 }
@@ -168,9 +176,10 @@ static int read_volume(struct creator *c, const char *path, struct backup_vm *ou
 		return k;
 	k = chunk_fd(c, fd, &out->volume, true);
 	if (k < 0)
-		return c->r->error[0] ? k
-				      : backup_repo_fail(c->r, k, "Cannot read %s: %s", path,
-							 strerror(-k));
+		return c->r->error[0] || c->writer_failed
+			       ? k
+			       : backup_repo_fail(c->r, k, "Cannot read %s: %s", path,
+						  strerror(-k));
 	if (fstat(fd, &st) < 0)
 		return negative_errno();
 	file_id(&st, &after);
@@ -283,7 +292,14 @@ int backup_create(struct backup_repo *r, const struct backup_source *src, size_t
 		k = backup_manifest_load(r, 0, &prev);
 	c.prev = prev;
 	if (k >= 0)
+		k = backup_writer_start(r, &c.writer);
+	if (k >= 0) {
+		int w;
 		k = build(&c, src, n, policy_dir, m);
+		/* Every chunk on disk before the manifest that names them. */
+		w = backup_writer_finish(c.writer, stats);
+		k = k < 0 ? k : w;
+	}
 	if (k >= 0)
 		k = backup_repo_commit(r, m);
 	for (size_t i = 0; m && i < m->n_vms; i++)
