@@ -138,6 +138,13 @@ int backup_chunk_open(struct backup_codec *c, const struct backup_keys *k, uint3
 		      const uint8_t id[BACKUP_ID_SIZE], const uint8_t *untrusted, size_t len,
 		      const uint8_t **plain, size_t *plain_len);
 size_t backup_chunk_sealed_max(uint32_t chunk_max);
+/* backup_chunk_open in two steps, for two threads: authenticated and decompressed (plaintext
+ * in the codec), then its keyed hash compared with id in constant time. */
+int backup_chunk_decrypt(struct backup_codec *c, const struct backup_keys *k, uint32_t chunk_max,
+			 const uint8_t id[BACKUP_ID_SIZE], const uint8_t *untrusted, size_t len,
+			 const uint8_t **plain, size_t *plain_len);
+bool backup_chunk_matches(const struct backup_keys *k, const uint8_t id[BACKUP_ID_SIZE],
+			  const uint8_t *plain, size_t len);
 
 /* ---- writer.c: sealing and storing new chunks on a thread of their own ---- */
 struct backup_writer;
@@ -183,3 +190,17 @@ int backup_repo_commit(struct backup_repo *r, const struct backup_manifest *m);
 /* Read, check and open one chunk. */
 int backup_repo_chunk(struct backup_repo *r, const struct backup_chunk_ref *ref,
 		      const uint8_t **plain);
+/* The same without the hash check and without a message; the message for its error. */
+int backup_repo_chunk_fetch(struct backup_repo *r, struct backup_codec *codec,
+			    const struct backup_chunk_ref *ref, const uint8_t **plain);
+int backup_repo_chunk_fail(struct backup_repo *r, const struct backup_chunk_ref *ref, int code);
+
+/* ---- reader.c: chunks fetched and decrypted ahead, on a thread of their own ---- */
+struct backup_reader;
+int backup_reader_start(struct backup_repo *r, const struct backup_blob *b,
+			struct backup_reader **ret);
+/* The next chunk's plaintext (malloc'd, ref->len bytes; the caller checks its id and frees
+ * it), or the thread's -errno for it. */
+int backup_reader_next(struct backup_reader *rd, uint8_t **plain);
+/* Stop (also half way), join, free. */
+void backup_reader_free(struct backup_reader *rd);

@@ -179,8 +179,11 @@ void backup_repo_free(struct backup_repo *r)
 	free(r);
 }
 
-int backup_repo_chunk(struct backup_repo *r, const struct backup_chunk_ref *ref,
-		      const uint8_t **plain)
+/* A chunk's bytes from DEST, authenticated and decompressed (not yet hashed back to its id),
+ * with codec's buffers: no message, so that the reader thread can use it. -ENOENT missing,
+ * -EBADMSG damaged, or the store's error. */
+int backup_repo_chunk_fetch(struct backup_repo *r, struct backup_codec *codec,
+			    const struct backup_chunk_ref *ref, const uint8_t **plain)
 {
 	_cleanup_free_ uint8_t *raw = NULL;
 	char name[80];
@@ -190,17 +193,32 @@ int backup_repo_chunk(struct backup_repo *r, const struct backup_chunk_ref *ref,
 	backup_chunk_name(ref->id, name);
 	k = r->store->ops->get(r->store, name, backup_chunk_sealed_max(r->header.chunk_max), &raw,
 			       &len);
-	if (k == -ENOENT)
+	if (k < 0)
+		return k == -EFBIG ? -EBADMSG : k;
+	k = backup_chunk_decrypt(codec, r->keys, r->header.chunk_max, ref->id, raw, len, plain,
+				 &plain_len);
+	return k >= 0 && plain_len != ref->len ? -EBADMSG : k;
+}
+
+int backup_repo_chunk_fail(struct backup_repo *r, const struct backup_chunk_ref *ref, int code)
+{
+	char name[80];
+
+	backup_chunk_name(ref->id, name);
+	if (code == -ENOENT)
 		return backup_repo_fail(r, -EBADMSG, "Chunk %s is missing", name);
-	if (k < 0)
-		return backup_repo_fail(r, k == -EFBIG ? -EBADMSG : k, "Cannot read chunk %s: %s",
-					name, strerror(-k));
-	k = backup_chunk_open(r->codec, r->keys, r->header.chunk_max, ref->id, raw, len, plain,
-			      &plain_len);
-	if (k >= 0 && plain_len != ref->len)
-		k = -EBADMSG;
-	if (k < 0)
+	if (code == -EBADMSG)
 		return backup_repo_fail(
 			r, -EBADMSG, "Chunk %s is damaged or not the chunk it claims to be", name);
-	return 0;
+	return backup_repo_fail(r, code, "Cannot read chunk %s: %s", name, strerror(-code));
+}
+
+int backup_repo_chunk(struct backup_repo *r, const struct backup_chunk_ref *ref,
+		      const uint8_t **plain)
+{
+	int k = backup_repo_chunk_fetch(r, r->codec, ref, plain);
+
+	if (k >= 0 && !backup_chunk_matches(r->keys, ref->id, *plain, ref->len))
+		k = -EBADMSG;
+	return k < 0 ? backup_repo_chunk_fail(r, ref, k) : 0;
 }

@@ -31,19 +31,37 @@ static int put_bytes(int fd, const uint8_t *p, size_t n)
 	return lseek(fd, (off_t)n, SEEK_CUR) < 0 ? negative_errno() : 0;
 }
 
+/* One chunk handed over by the reader: its id checked, then written (fd >= 0). */
+static int check_and_put(struct backup_repo *r, const struct backup_chunk_ref *ref,
+			 const uint8_t *plain, int fd)
+{
+	int k = 0;
+
+	if (!backup_chunk_matches(r->keys, ref->id, plain, ref->len))
+		return backup_repo_chunk_fail(r, ref, -EBADMSG);
+	if (fd >= 0 && (k = put_bytes(fd, plain, ref->len)) < 0)
+		backup_repo_fail(r, k, "Cannot write the restored data: %s", strerror(-k));
+	return k;
+}
+
 static int each_chunk(struct backup_repo *r, const struct backup_blob *b, int fd,
 		      const struct backup_progress *p)
 {
-	const uint8_t *plain;
-	int k = 0;
+	struct backup_reader *rd = NULL;
+	int k = b->n_chunks ? backup_reader_start(r, b, &rd) : 0;
 
 	for (size_t i = 0; k >= 0 && i < b->n_chunks; i++) {
-		k = backup_repo_chunk(r, &b->chunks[i], &plain);
-		if (k >= 0 && fd >= 0 && (k = put_bytes(fd, plain, b->chunks[i].len)) < 0)
-			backup_repo_fail(r, k, "Cannot write the restored data: %s", strerror(-k));
+		uint8_t *plain = NULL;
+		k = backup_reader_next(rd, &plain);
+		if (k < 0)
+			backup_repo_chunk_fail(r, &b->chunks[i], k);
+		else
+			k = check_and_put(r, &b->chunks[i], plain, fd);
+		free(plain);
 		if (k >= 0 && p && p->step)
 			p->step(p->userdata, b->chunks[i].len);
 	}
+	backup_reader_free(rd);
 	return k;
 }
 

@@ -49,12 +49,11 @@ static int expand(struct backup_codec *c, const struct backup_chunk_head *h, siz
 	return 0;
 }
 
-int backup_chunk_open(struct backup_codec *c, const struct backup_keys *k, uint32_t chunk_max,
-		      const uint8_t id[BACKUP_ID_SIZE], const uint8_t *untrusted, size_t len,
-		      const uint8_t **plain, size_t *plain_len)
+int backup_chunk_decrypt(struct backup_codec *c, const struct backup_keys *k, uint32_t chunk_max,
+			 const uint8_t id[BACKUP_ID_SIZE], const uint8_t *untrusted, size_t len,
+			 const uint8_t **plain, size_t *plain_len)
 {
 	struct backup_chunk_head h;
-	uint8_t check[BACKUP_ID_SIZE];
 	size_t payload_len;
 	int r = backup_chunk_head_parse(untrusted, len, chunk_max, &h);
 
@@ -62,11 +61,27 @@ int backup_chunk_open(struct backup_codec *c, const struct backup_keys *k, uint3
 		r = decrypt(c, k, id, untrusted, len, &h, &payload_len);
 	if (r >= 0)
 		r = expand(c, &h, payload_len, plain);
-	if (r < 0)
-		return r;
-	backup_chunk_id(k, *plain, h.plain_len, check);
-	if (sodium_memcmp(check, id, BACKUP_ID_SIZE) != 0)
-		return -EBADMSG;
-	*plain_len = h.plain_len;
-	return 0;
+	if (r >= 0)
+		*plain_len = h.plain_len;
+	return r;
+}
+
+bool backup_chunk_matches(const struct backup_keys *k, const uint8_t id[BACKUP_ID_SIZE],
+			  const uint8_t *plain, size_t len)
+{
+	uint8_t check[BACKUP_ID_SIZE];
+
+	backup_chunk_id(k, plain, len, check);
+	return sodium_memcmp(check, id, BACKUP_ID_SIZE) == 0;
+}
+
+int backup_chunk_open(struct backup_codec *c, const struct backup_keys *k, uint32_t chunk_max,
+		      const uint8_t id[BACKUP_ID_SIZE], const uint8_t *untrusted, size_t len,
+		      const uint8_t **plain, size_t *plain_len)
+{
+	int r = backup_chunk_decrypt(c, k, chunk_max, id, untrusted, len, plain, plain_len);
+
+	if (r >= 0 && !backup_chunk_matches(k, id, *plain, *plain_len))
+		r = -EBADMSG;
+	return r;
 }
