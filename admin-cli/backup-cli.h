@@ -60,5 +60,7 @@ int backup_vm_create(const char *name, const struct backup_vm *from);
 int backup_vm_remove(const char *name);
 
 int backup_cli_restore(const struct backup_cli_args *a, struct backup_repo *r);
+/* $XDG_CONFIG_HOME/bulkhead/policy.d, else ~/.config/bulkhead/policy.d; malloc'd. */
+char *backup_cli_policy_dir(void);
 /* Open DEST with the passphrase (asked for or read); prints the error. */
 int backup_cli_open(const struct backup_cli_args *a, bool create, struct backup_repo **ret);

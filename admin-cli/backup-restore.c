@@ -123,10 +123,7 @@ static void roll_back(const struct target *t, size_t n)
 static int restore_policy(const struct backup_cli_args *a, struct backup_repo *r,
 			  const struct backup_manifest *m)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	_cleanup_free_ char *dir =
-		xdg && *xdg ? str_new_printf("%s/bulkhead/policy.d", xdg)
-			    : str_new_printf("%s/.config/bulkhead/policy.d", home ? home : "");
+	_cleanup_free_ char *dir = backup_cli_policy_dir();
 	unsigned written, conflicts;
 	int k;
 

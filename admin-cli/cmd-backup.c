@@ -193,7 +193,8 @@ static void free_repo(struct backup_repo **r)
 }
 #define _cleanup_repo_ _cleanup_(free_repo)
 
-static char *policy_dir(void)
+/* The user's policy dir, the one backed up and restored (docs/interfaces.md). */
+char *backup_cli_policy_dir(void)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 
@@ -282,7 +283,7 @@ static int do_create(const struct backup_cli_args *a, struct backup_source *src,
 		     uint64_t total)
 {
 	_cleanup_repo_ struct backup_repo *r = NULL;
-	_cleanup_free_ char *policy = policy_dir();
+	_cleanup_free_ char *policy = backup_cli_policy_dir();
 	struct backup_cli_progress *p;
 	struct backup_stats stats;
 	int k = backup_cli_open(a, true, &r);
