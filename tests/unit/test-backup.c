@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libbackup's pure parts: chunk boundaries, sealing, the manifest's text and the records. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -168,6 +169,51 @@ static void test_header(void)
 	       "a header with 64 MiB chunks is refused");
 }
 
+static int count_tmp(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		n += strncmp(de->d_name, ".tmp-", 5) == 0;
+	if (d)
+		closedir(d);
+	return d ? n : -1;
+}
+
+static void test_store(void)
+{
+	char dir[] = "/tmp/bulkhead-test-store.XXXXXX", path[64];
+	struct backup_store *s = NULL, *second = NULL;
+	uint8_t *data = NULL;
+	size_t len;
+
+	if (!mkdtemp(dir))
+		tap_bail_out("mkdtemp");
+	is_int(backup_store_dir_open(dir, false, &s), 0, "a directory store opens");
+	is_int(backup_store_dir_open(dir, false, &second), -EBUSY,
+	       "  a second run on the same repository is refused (locked)");
+	is_int(s->ops->put(s, "chunks/ab/abcd", "hello", 5), 0, "put creates the subdirectories");
+	ok(s->ops->get(s, "chunks/ab/abcd", 100, &data, &len) == 0 && len == 5 &&
+		   memcmp(data, "hello", 5) == 0,
+	   "  and get reads it back");
+	free(data);
+	is_int(s->ops->get(s, "chunks/ab/abcd", 4, &data, &len), -EFBIG, "get refuses over max");
+	is_int(s->ops->exists(s, "chunks/ab/abcd"), 1, "exists");
+	is_int(s->ops->exists(s, "chunks/ab/none"), 0, "  and not");
+	is_int(s->ops->get(s, "chunks/ab", 100, &data, &len), -EBADMSG,
+	       "a directory is not an object");
+	snprintf(path, sizeof(path), "%s/chunks/ab", dir);
+	ok(count_tmp(path) == 0, "no temporary file is left behind");
+	backup_store_free(s);
+	is_int(backup_store_dir_open(dir, false, &second), 0, "once closed, it opens again");
+	backup_store_free(second);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	if (system(path) != 0)
+		diag("cannot remove %s", dir);
+}
+
 int main(void)
 {
 	struct backup_keys *k;
@@ -180,6 +226,7 @@ int main(void)
 	test_seal(k);
 	test_manifest();
 	test_header();
+	test_store();
 	sodium_free(k);
 	return tap_done();
 }
