@@ -36,11 +36,11 @@ static void wait_for_broker(const char *name)
 		nanosleep(&tick, NULL);
 }
 
-static _noreturn_ void exec_client(const char *name, int argc, char **argv)
+static _noreturn_ void exec_client(const char *name, const char *user, int argc, char **argv)
 {
 	const char *env = getenv("BULKHEAD_QREXEC_CLIENT");
 	const char *client = env && env[0] ? env : BULKHEAD_BINDIR "/qrexec-client";
-	char **args = calloc((size_t)argc + 5, sizeof(char *));
+	char **args = calloc((size_t)argc + 7, sizeof(char *));
 	int n = 0;
 
 	if (!args)
@@ -48,6 +48,8 @@ static _noreturn_ void exec_client(const char *name, int argc, char **argv)
 	args[n++] = (char *)"qrexec-client";
 	args[n++] = (char *)"-d";
 	args[n++] = (char *)name;
+	args[n++] = (char *)"-u";
+	args[n++] = (char *)user;
 	args[n++] = (char *)"--command";
 	for (int i = 0; i < argc; i++)
 		args[n++] = argv[i];
@@ -59,11 +61,29 @@ static _noreturn_ void exec_client(const char *name, int argc, char **argv)
 	exit(VMCTL_EXIT_FAILURE);
 }
 
+/* [-u root|user] NAME [--] CMD...: the options come before the VM's name, as in qvm-run. */
+static int parse_user(int *argc, char ***argv, const char **user)
+{
+	*user = "user";
+	while (*argc > 2 && (streq((*argv)[1], "-u") || streq((*argv)[1], "--user"))) {
+		if (!streq((*argv)[2], "root") && !streq((*argv)[2], "user"))
+			return vmctl_usage_error(&vmctl_cmd_run,
+						 "-u takes root or user (the VM's two accounts)");
+		*user = (*argv)[2];
+		*argc -= 2;
+		*argv += 2;
+	}
+	return VMCTL_EXIT_OK;
+}
+
 static int run_run(int argc, char **argv)
 {
 	char state[32];
-	int first = 2, r = manager_check_name(&vmctl_cmd_run, argv[1]);
+	const char *user;
+	int first = 2, r = parse_user(&argc, &argv, &user);
 
+	if (r == VMCTL_EXIT_OK)
+		r = manager_check_name(&vmctl_cmd_run, argv[1]);
 	if (r != VMCTL_EXIT_OK)
 		return r;
 	if (argc > 2 && streq(argv[2], "--"))
@@ -78,14 +98,15 @@ static int run_run(int argc, char **argv)
 			return VMCTL_EXIT_FAILURE;
 	}
 	wait_for_broker(argv[1]);
-	exec_client(argv[1], argc - first, argv + first);
+	exec_client(argv[1], user, argc - first, argv + first);
 }
 
 const struct vmctl_command vmctl_cmd_run = {
 	.name = "run",
-	.args = "NAME -- CMD [ARGS...]",
+	.args = "[-u root|user] NAME -- CMD [ARGS...]",
 	.summary = "Run a command in a VM",
 	.help = "Through the RPC broker: stdin, stdout, stderr and the exit code pass through.\n"
-		"Starts the VM first if it is halted.\n",
+		"Starts the VM first if it is halted. The command runs as the VM's user;\n"
+		"-u root runs it as root (as qvm-run -u root).\n",
 	.run = run_run,
 };

@@ -156,15 +156,12 @@ static void put_cmdline(FILE *f, const struct vm_props *p, const struct vm_host_
 		"    <cmdline>console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off "
 		"rdinit=/init bulkhead.name=%s",
 		p->name);
-	if (h->guest_agent[0]) {
-		fputs(" bulkhead.qrexec_agent=", f);
-		put_escaped(f, h->guest_agent);
-	}
-	if (h->gui_agent[0]) {
-		fputs(" bulkhead.gui_agent=", f);
-		put_escaped(f, h->gui_agent);
-	}
-	fputs("</cmdline>\n", f);
+	fputs(" bulkhead.guest=", f);
+	if (h->guest_usr_path)
+		put_escaped(f, h->guest_usr_path);
+	else
+		fprintf(f, "share:%s", h->guest_sub);
+	fprintf(f, " bulkhead.gui=%d</cmdline>\n", h->gui);
 }
 
 static void put_os(FILE *f, const struct vm_props *p, const struct vm_host_config *h)
@@ -214,7 +211,8 @@ static void put_devices(FILE *f, const struct vm_host_config *h)
 	fputs("</emulator>\n", f);
 	put_disk(f, h->home_volume);
 	put_share(f, h->usr_dir, "hostusr");
-	put_share(f, h->guest_dir, "bulkhead");
+	if (!h->guest_usr_path)
+		put_share(f, h->guest_share, "bulkhead");
 	fputs("    <controller type='usb' model='none'/>\n"
 	      "    <controller type='virtio-serial' index='0'/>\n",
 	      f);
@@ -228,13 +226,27 @@ static void put_devices(FILE *f, const struct vm_host_config *h)
 	      f);
 }
 
+/* The kernel command line splits on spaces; the guest init refuses "..". */
+static bool cmdline_word_is_valid(const char *s)
+{
+	return s && s[0] && !strpbrk(s, " \t\n\"'") && !strstr(s, "..");
+}
+
+static bool guest_dir_is_valid(const struct vm_host_config *h)
+{
+	if (h->guest_usr_path)
+		return str_startswith(h->guest_usr_path, "/usr/") &&
+		       cmdline_word_is_valid(h->guest_usr_path);
+	return h->guest_share && cmdline_word_is_valid(h->guest_sub);
+}
+
 int vm_domain_xml(const struct vm_props *p, const struct vm_host_config *h, char **ret)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
 	_cleanup_(fclosep) FILE *f = NULL;
 
-	if (!vm_name_is_valid(p->name) || !vm_class_to_string(p->klass) ||
+	if (!vm_name_is_valid(p->name) || !vm_class_to_string(p->klass) || !guest_dir_is_valid(h) ||
 	    (h->uuid && strspn(h->uuid, "0123456789abcdef-") != strlen(h->uuid)))
 		return -EINVAL;
 	f = open_memstream(&buf, &len);
