@@ -24,7 +24,8 @@ e2e_setup() {
 	mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 	trap e2e_cleanup EXIT
 	trap 'exit 1' INT TERM
-	dbus-daemon --session --fork --print-address=3 --print-pid=4 \
+	dbus-daemon --config-file="$BULKHEAD_SOURCE_ROOT/tests/lib/private-bus.conf" --fork \
+		--print-address=3 --print-pid=4 \
 		3>"$E2E_DIR/bus.addr" 4>"$E2E_DIR/bus.pid" || { echo "Bail out! no dbus-daemon"; exit 99; }
 	DBUS_SESSION_BUS_ADDRESS=$(cat "$E2E_DIR/bus.addr")
 	export DBUS_SESSION_BUS_ADDRESS
