@@ -68,6 +68,7 @@ static void put_metadata(FILE *f, const struct vm_props *p, const char *in, cons
 	fprintf(f, "%s</%stags>\n", in2, pfx);
 	put_elem(f, in2, pfx, "default_dispvm", p->default_dispvm);
 	put_elem(f, in2, pfx, "autostart", p->autostart ? "true" : "false");
+	put_elem(f, in2, pfx, "menu", p->menu);
 	fprintf(f, "%s</%svm>\n", in, pfx);
 }
 

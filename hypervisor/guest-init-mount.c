@@ -142,8 +142,8 @@ static bool mount_home(void)
 
 static void make_skeleton(void)
 {
-	static const char *const dirs[] = { "etc",	 "proc", "sys", "dev", "run",	  "home/user",
-					    "root",	 "var/tmp", "mnt", "opt", "var/lib", "srv" };
+	static const char *const dirs[] = { "etc",  "proc",    "sys", "dev", "run",	"home/user",
+					    "root", "var/tmp", "mnt", "opt", "var/lib", "srv" };
 	static const char *const links[][2] = { { "usr/bin", "bin" },
 						{ "usr/sbin", "sbin" },
 						{ "usr/lib", "lib" },

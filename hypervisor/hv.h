@@ -10,6 +10,7 @@
  *   supervisor.c  each running VM's qrexec-daemon (and later guid): spawn, reap, stop
  *   dbus-loop.c   libdbus watches and timeouts on libvirt's event loop
  *   dbus-service.c   org.bulkhead.Manager1
+ *   menu.c        each VM's applications in the host's menu (desktop entries, a folder per VM)
  */
 #pragma once
 
@@ -133,6 +134,22 @@ int hv_vm_list(struct bulkheadd *d, struct hv_vm_entry **ret, size_t *n);
 void hv_vm_list_free(struct hv_vm_entry *list, size_t n);
 /* POLICY.md's system info: {"domains": {...}}, the host as dom0 (AdminVM). */
 int hv_system_info_json(struct bulkheadd *d, char **ret);
+
+/* menu.c */
+#define HV_APPS_MAX 512
+struct hv_app {
+	char id[VM_MENU_ID_MAX + 1]; /* the desktop file id, without .desktop */
+	char name[128];
+	char icon[128];
+	bool terminal_emulator;
+};
+/* The applications the VM's template offers, sorted by id; *ret malloc'd. */
+int hv_menu_list_apps(const struct vm_props *p, struct hv_app **ret, size_t *n);
+/* A new VM with no menu gets its template's terminal, as a Qubes AppVM does. */
+void hv_menu_default(struct vm_props *p);
+/* Write the VM's folder and an entry per chosen application; drop entries no longer chosen. */
+int hv_menu_sync(const struct vm_props *p);
+int hv_menu_remove(const char *vm);
 
 /* supervisor.c */
 void hv_supervisor_vm_started(struct bulkheadd *d, const char *name, const char *label);

@@ -128,9 +128,10 @@ static int check_new(struct bulkheadd *d, const struct vm_props *props, struct h
 	return 0;
 }
 
-int hv_vm_create(struct bulkheadd *d, const struct vm_props *props, struct hv_error *e)
+int hv_vm_create(struct bulkheadd *d, const struct vm_props *requested, struct hv_error *e)
 {
 	char dir[HV_PATH_MAX];
+	struct vm_props p = *requested, *props = &p;
 	int r = check_new(d, props, e);
 
 	if (r < 0)
@@ -139,11 +140,15 @@ int hv_vm_create(struct bulkheadd *d, const struct vm_props *props, struct hv_er
 		r = hv_error_set(e, -EIO, "Cannot create the private volume of VM '%s'",
 				 props->name);
 	else
+		hv_menu_default(props);
+	if (r >= 0)
 		r = define_domain(d, props, e);
 	if (r < 0 && hv_vm_state_dir(&d->paths, props->name, dir, sizeof(dir)) >= 0)
 		hv_rm_rf(dir);
-	if (r >= 0)
+	if (r >= 0) {
 		log_info("Created VM %s", props->name);
+		hv_menu_sync(props);
+	}
 	return r;
 }
 
@@ -161,6 +166,7 @@ int hv_vm_remove(struct bulkheadd *d, const char *name, struct hv_error *e)
 		return libvirt_failed(e, "remove", name);
 	if (hv_vm_state_dir(&d->paths, name, dir, sizeof(dir)) >= 0)
 		hv_rm_rf(dir);
+	hv_menu_remove(name);
 	log_info("Removed VM %s", name);
 	return 0;
 }
@@ -295,6 +301,9 @@ int hv_vm_set_property(struct bulkheadd *d, const char *name, const char *key, c
 	if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, xml, BULKHEAD_XML_PREFIX,
 				 BULKHEAD_XML_NS, flags) < 0)
 		return libvirt_failed(e, "update", name);
+	/* The menu shows the label and the chosen applications. */
+	if (streq(key, "menu") || streq(key, "label"))
+		hv_menu_sync(&props);
 	return 0;
 }
 
