@@ -72,7 +72,7 @@ outside=$(dpkg -L bulkhead | grep -vE '^/(\.|usr(/.*)?)$' || true)
 is "$outside" "" "the package installs nothing outside /usr"
 
 for p in qrexec-agent gui-agent qrexec-client-vm vm-open-url vm-copy-to vm-move-to vm-copy vm-move \
-	filecopy-send filecopy-receive; do
+	filecopy-send filecopy-receive bulkhead-start-app; do
 	ok "$([ -x "$GUEST/bin/$p" ]; echo $?)" "guest program $GUEST/bin/$p"
 done
 for s in bulkhead.OpenURL bulkhead.Filecopy; do

@@ -82,6 +82,12 @@ ok $? "the policy daemon, started as its unit does, listens in \$XDG_RUNTIME_DIR
 
 vmctl create work --label blue && vmctl create personal --label green
 ok $? "vmctl create work and personal"
+# The host's menu gains the VM's terminal, in the user's own data dir, run by the installed vmctl.
+entry=$(ls "$HOME"/.local/share/applications/bulkhead/work/*.desktop 2>/dev/null | head -n 1)
+like "$(cat "$entry" 2>/dev/null)" $'\nExec=/usr/bin/vmctl run work -- bulkhead-start-app ' \
+	"work's applications are in the menu (~/.local/share/applications), run by /usr/bin/vmctl"
+# Hints (its own category, X-Bulkhead-VM-work, is not a main one) are not errors.
+is "$(desktop-file-validate "$entry" 2>&1 | grep -v 'hint:')" "" "  as valid desktop entries"
 vmctl start work && vmctl start personal
 ok $? "vmctl start both"
 out=$(timeout 180 vmctl run work -- readlink -f /opt/bulkhead 2>&1)
