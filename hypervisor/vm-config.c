@@ -8,8 +8,17 @@
 #include "vm-config.h"
 
 const char *const vm_prop_keys[] = {
-	"class", "label",	   "template",	"memory", "vcpus",
-	"tags",	 "default_dispvm", "autostart", "menu",
+	"class",
+	"label",
+	"template",
+	"memory",
+	"vcpus",
+	"tags",
+	"default_dispvm",
+	"autostart",
+	"menu",
+	"template_for_dispvms",
+	"preload_dispvm_max",
 };
 const size_t vm_prop_keys_count = ELEMENTSOF(vm_prop_keys);
 
@@ -155,6 +164,7 @@ int vm_props_init(struct vm_props *p, const char *name)
 		.klass = VM_CLASS_APPVM,
 		.memory_mib = VM_MEMORY_DEFAULT_MIB,
 		.vcpus = 1,
+		.preload_dispvm_max = 1,
 	};
 	if (!vm_name_is_valid(name))
 		return -EINVAL;
@@ -259,6 +269,10 @@ int vm_props_set(struct vm_props *p, const char *key, const char *value)
 		return parse_bool(value, &p->autostart);
 	if (streq(key, "menu"))
 		return set_menu(p, value);
+	if (streq(key, "template_for_dispvms"))
+		return parse_bool(value, &p->template_for_dispvms);
+	if (streq(key, "preload_dispvm_max"))
+		return parse_u32(value, 0, VM_PRELOAD_MAX, &p->preload_dispvm_max);
 	return -ENOENT;
 }
 
@@ -298,5 +312,9 @@ int vm_props_get(const struct vm_props *p, const char *key, char *buf, size_t si
 		return str_copy(buf, size, p->autostart ? "true" : "false");
 	if (streq(key, "menu"))
 		return str_copy(buf, size, p->menu);
+	if (streq(key, "template_for_dispvms"))
+		return str_copy(buf, size, p->template_for_dispvms ? "true" : "false");
+	if (streq(key, "preload_dispvm_max"))
+		return str_printf(buf, size, "%" PRIu32, p->preload_dispvm_max);
 	return -ENOENT;
 }

@@ -23,6 +23,7 @@
 #define VM_MENU_APPS_MAX 32
 #define VM_MENU_ID_MAX 80
 #define VM_MENU_TEXT_MAX 1024
+#define VM_PRELOAD_MAX 8
 
 enum vm_class {
 	VM_CLASS_APPVM,
@@ -43,6 +44,11 @@ struct vm_props {
 	char default_dispvm[VM_NAME_MAX + 1]; /* "" = none */
 	bool autostart;
 	char menu[VM_MENU_TEXT_MAX]; /* "debian-xterm,dillo" */
+	/* A disposable template: disposables start from a throw-away overlay of its private
+	 * volume; preload_dispvm_max of them are kept booted and paused, ready. A DispVM's
+	 * template_name is its disposable template. */
+	bool template_for_dispvms;
+	uint32_t preload_dispvm_max;
 };
 
 /* The property keys, in the order `vmctl prefs` shows them. */

@@ -16,9 +16,10 @@ apps=$XDG_DATA_HOME/applications/bulkhead/work
 ls "$apps"/debian-*xterm.desktop >/dev/null 2>&1; ok $? "a new VM's menu has its template's terminal"
 term=$("$VMCTL" prefs work menu)
 like "$term" "^debian-u?xterm$" "  and its menu property says so"
-entry=$(cat "$apps/$term.desktop" 2>/dev/null)
-like "$entry" $'\nName=\\[work\\] U?XTerm\n' "  named [work] XTerm"
-like "$entry" $'\nExec=[^\n]*/vmctl run work -- bulkhead-start-app debian-u?xterm\n' "  that starts it in work"
+grep -qE '^Name=\[work\] U?XTerm$' "$apps/$term.desktop"
+ok $? "  named [work] XTerm"
+grep -qE "^Exec=.*/vmctl run work -- bulkhead-start-app $term\$" "$apps/$term.desktop"
+ok $? "  that starts it in work"
 out=$(desktop-file-validate "$apps/$term.desktop" 2>&1 | grep -v 'hint:')
 is "$out" "" "  a valid desktop entry (desktop-file-validate)"
 like "$(cat "$XDG_CONFIG_HOME/menus/applications-merged/bulkhead-work.menu" 2>/dev/null)" \
