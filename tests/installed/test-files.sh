@@ -68,14 +68,20 @@ for f in $(dpkg -L bulkhead); do
 	ldd "$f" 2>&1 | grep -q 'not found' && missing="$missing $f"
 done
 is "$missing" "" "every installed program's libraries resolve (ldd)"
-outside=$(dpkg -L bulkhead | grep -vE '^/(\.|usr(/.*)?)$' || true)
-is "$outside" "" "the package installs nothing outside /usr"
+outside=$(dpkg -L bulkhead | grep -vE '^/(\.|usr(/.*)?|etc|etc/bulkhead(/.*)?)$' || true)
+is "$outside" "" "the package installs nothing outside /usr but its policy in /etc/bulkhead"
+policy=/etc/bulkhead/policy.d/90-default.policy
+like "$(dpkg-query -W -f='${Conffiles}' bulkhead)" "^ $policy [0-9a-f]{32}$" \
+	"  $policy is a conffile (your edits survive upgrades)"
+out=$(vmctl policy check 2>&1)
+is "$?" 0 "vmctl policy check: the installed default policy loads"
+[ "$out" = "" ] || diag "$out"
 
-for p in qrexec-agent gui-agent qrexec-client-vm vm-open-url vm-copy-to vm-move-to vm-copy vm-move \
-	filecopy-send filecopy-receive bulkhead-start-app; do
+for p in qrexec-agent gui-agent qrexec-client-vm vm-open-url vm-open-in-vm vm-open-in-dvm \
+	vm-copy-to vm-move-to vm-copy vm-move filecopy-send filecopy-receive bulkhead-start-app; do
 	ok "$([ -x "$GUEST/bin/$p" ]; echo $?)" "guest program $GUEST/bin/$p"
 done
-for s in bulkhead.OpenURL bulkhead.Filecopy; do
+for s in bulkhead.OpenURL bulkhead.OpenInVM bulkhead.Filecopy; do
 	ok "$([ -x "$GUEST/rpc/$s" ]; echo $?)" "guest service $GUEST/rpc/$s"
 done
 for p in bulkheadd qrexec-daemon qrexec-policy-daemon guid guest-init bulkhead-mkinitramfs \
