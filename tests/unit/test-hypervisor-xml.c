@@ -106,9 +106,27 @@ static bool props_equal(const struct vm_props *a, const struct vm_props *b)
 
 static void test_round_trip(void)
 {
-	static const char *const kv[] = { "class",	    "DispVM", "label",	   "orange", "tags",
-					  "a,b-c,d_e",	    "memory", "300",	   "vcpus",  "3",
-					  "default_dispvm", "dvm",    "autostart", "yes",    NULL };
+	static const char *const kv[] = { "class",
+					  "DispVM",
+					  "label",
+					  "orange",
+					  "tags",
+					  "a,b-c,d_e",
+					  "memory",
+					  "300",
+					  "vcpus",
+					  "3",
+					  "default_dispvm",
+					  "dvm",
+					  "autostart",
+					  "yes",
+					  "menu",
+					  "debian-xterm,dillo",
+					  "template_for_dispvms",
+					  "true",
+					  "preload_dispvm_max",
+					  "3",
+					  NULL };
 	struct vm_props in = props("personal", kv), out, out2;
 	_cleanup_free_ char *md = NULL, *dom = NULL;
 
