@@ -6,6 +6,7 @@
 
 #include "domain-xml.h"
 #include "macro.h"
+#include "net.h"
 #include "strutil.h"
 
 /* Paths come from the host's configuration, not from a VM, but may still hold '&' or '<'. */
@@ -68,6 +69,7 @@ static void put_metadata(FILE *f, const struct vm_props *p, const char *in, cons
 	fprintf(f, "%s</%stags>\n", in2, pfx);
 	put_elem(f, in2, pfx, "default_dispvm", p->default_dispvm);
 	put_elem(f, in2, pfx, "autostart", p->autostart ? "true" : "false");
+	put_elem(f, in2, pfx, "net", p->net == VM_NET_NAT ? "nat" : "none");
 	fprintf(f, "%s</%svm>\n", in, pfx);
 }
 
@@ -164,6 +166,9 @@ static void put_cmdline(FILE *f, const struct vm_props *p, const struct vm_host_
 		fputs(" bulkhead.gui_agent=", f);
 		put_escaped(f, h->gui_agent);
 	}
+	if (h->net_socket)
+		fprintf(f, " bulkhead.net=%s/%d,%s,%s", NET_GUEST_ADDR, NET_PREFIX,
+			NET_GATEWAY_ADDR, NET_DNS_ADDR);
 	fputs("</cmdline>\n", f);
 }
 
@@ -184,7 +189,8 @@ static void put_os(FILE *f, const struct vm_props *p, const struct vm_host_confi
 
 static void put_head(FILE *f, const struct vm_props *p, const struct vm_host_config *h)
 {
-	fprintf(f, "<domain type='%s'>\n  <name>%s</name>\n", h->domain_type, p->name);
+	fprintf(f, "<domain type='%s'%s>\n  <name>%s</name>\n", h->domain_type,
+		h->net_socket ? " xmlns:qemu='" QEMU_XML_NS "'" : "", p->name);
 	if (h->uuid)
 		fprintf(f, "  <uuid>%s</uuid>\n", h->uuid);
 	fputs("  <metadata>\n", f);
@@ -206,7 +212,38 @@ static void put_head(FILE *f, const struct vm_props *p, const struct vm_host_con
 	      f);
 }
 
-/* No network, no display, no USB: every device is attack surface and boot time. */
+/* QEMU option values double their commas; then the XML escaping. */
+static void put_qemu_value(FILE *f, const char *s)
+{
+	char one[2] = { 0 };
+
+	for (; *s; s++) {
+		one[0] = *s;
+		put_escaped(f, *s == ',' ? ",," : one);
+	}
+}
+
+/* The NIC libvirt 9.0 has no element for: a virtio-net on a stream netdev whose server is
+ * QEMU itself, so net-filter can connect (and reconnect after a restart) once QEMU runs. No
+ * option ROM: the kernel boots directly, iPXE would only cost boot time. */
+static void put_net(FILE *f, const struct vm_host_config *h)
+{
+	if (!h->net_socket)
+		return;
+	fputs("  <qemu:commandline>\n"
+	      "    <qemu:arg value='-netdev'/>\n"
+	      "    <qemu:arg value='stream,id=bhnet0,server=on,addr.type=unix,addr.path=",
+	      f);
+	put_qemu_value(f, h->net_socket);
+	fputs("'/>\n"
+	      "    <qemu:arg value='-device'/>\n"
+	      "    <qemu:arg value='virtio-net-pci,netdev=bhnet0,mac=" NET_GUEST_MAC
+	      ",romfile='/>\n"
+	      "  </qemu:commandline>\n",
+	      f);
+}
+
+/* No display, no USB, no network unless net is nat: every device is attack surface and boot time. */
 static void put_devices(FILE *f, const struct vm_host_config *h)
 {
 	fputs("  <devices>\n    <emulator>", f);
@@ -234,7 +271,8 @@ int vm_domain_xml(const struct vm_props *p, const struct vm_host_config *h, char
 	size_t len;
 	_cleanup_(fclosep) FILE *f = NULL;
 
-	if (!vm_name_is_valid(p->name) || !vm_class_to_string(p->klass) ||
+	if (!vm_name_is_valid(p->name) || (p->net == VM_NET_NAT) != (h->net_socket != NULL) ||
+	    !vm_class_to_string(p->klass) ||
 	    (h->uuid && strspn(h->uuid, "0123456789abcdef-") != strlen(h->uuid)))
 		return -EINVAL;
 	f = open_memstream(&buf, &len);
@@ -242,6 +280,7 @@ int vm_domain_xml(const struct vm_props *p, const struct vm_host_config *h, char
 		return -ENOMEM;
 	put_head(f, p, h);
 	put_devices(f, h);
+	put_net(f, h);
 	fputs("</domain>\n", f);
 	return finish_memstream(&f, &buf, ret);
 }

@@ -64,6 +64,7 @@ void init_read_cmdline(struct init_config *cfg)
 		take_arg(w, "bulkhead.name=", cfg->name, sizeof(cfg->name));
 		take_arg(w, "bulkhead.qrexec_agent=", cfg->qrexec_agent, sizeof(cfg->qrexec_agent));
 		take_arg(w, "bulkhead.gui_agent=", cfg->gui_agent, sizeof(cfg->gui_agent));
+		take_arg(w, "bulkhead.net=", cfg->net, sizeof(cfg->net));
 	}
 	if (!cfg->name[0] || strchr(cfg->name, '/'))
 		strcpy(cfg->name, "bulkhead-vm");

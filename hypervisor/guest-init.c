@@ -30,6 +30,7 @@ int main(int argc, char **argv)
 	if (init_make_root(&cfg) < 0)
 		init_fail("cannot build the root file system");
 	init_write_etc(&cfg);
+	init_setup_net(&cfg);
 	init_create_port_links();
 	init_start_services(&cfg);
 	init_log("ready in %.2f s (guest uptime %.2f s)", init_uptime() - t0, init_uptime());

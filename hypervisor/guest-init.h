@@ -29,6 +29,7 @@ struct init_config {
 	char name[64];		/* bulkhead.name= */
 	char qrexec_agent[256]; /* bulkhead.qrexec_agent=, relative to INIT_GUEST_DIR */
 	char gui_agent[256];	/* bulkhead.gui_agent= */
+	char net[64];		/* bulkhead.net=ADDR/PREFIX,GATEWAY,DNS; "" for no network */
 	bool have_home;
 	struct init_service svc[3]; /* qrexec-agent, Xvfb, gui-agent */
 	int n_svc;
@@ -52,6 +53,9 @@ void init_create_port_links(void);
 
 /* guest-init-etc.c */
 void init_write_etc(const struct init_config *cfg);
+
+/* guest-init-net.c: lo up; for a VM with a NIC, its address, default route, resolv.conf. */
+void init_setup_net(const struct init_config *cfg);
 
 /* guest-init-run.c */
 void init_start_services(struct init_config *cfg);

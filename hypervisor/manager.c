@@ -230,7 +230,7 @@ int hv_vm_start(struct bulkheadd *d, const char *name, struct hv_error *e)
 	}
 	log_info("Starting VM %s", name);
 	/* Its broker link exists when Start returns, so `vmctl run` right after finds it. */
-	hv_supervisor_vm_started(d, name, props.label);
+	hv_supervisor_vm_started(d, &props);
 	return 0;
 }
 

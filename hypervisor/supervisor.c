@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Each running VM's host-side daemons: qrexec-daemon on the VM's qrexec channel, and guid on
- * its gui channel when bulkheadd has a display (ARCHITECTURE.md: one process per VM per
+ * Each running VM's host-side daemons: qrexec-daemon on the VM's qrexec channel, guid on
+ * its gui channel when bulkheadd has a display, and for a VM with net nat its passt and the
+ * net-filter between the VM's NIC and passt (ARCHITECTURE.md: one process per VM per
  * untrusted stream). They die with bulkheadd (PR_SET_PDEATHSIG), so a restarted bulkheadd
  * starts fresh ones for the VMs it finds running.
  *
@@ -30,10 +31,19 @@
 #define RESPAWN_DELAY_MS 2000
 
 static const struct daemon_kind {
-	const char *name, *env, *channel;
+	const char *name, *env, *dir;
 } kinds[HV_DAEMON_KINDS] = {
-	[HV_DAEMON_QREXEC] = { "qrexec-daemon", "BULKHEAD_QREXEC_DAEMON", "qrexec.sock" },
-	[HV_DAEMON_GUID] = { "guid", "BULKHEAD_GUID", "gui.sock" },
+	[HV_DAEMON_QREXEC] = { "qrexec-daemon", "BULKHEAD_QREXEC_DAEMON", BULKHEAD_LIBEXECDIR },
+	[HV_DAEMON_GUID] = { "guid", "BULKHEAD_GUID", BULKHEAD_LIBEXECDIR },
+	[HV_DAEMON_PASST] = { "passt", "BULKHEAD_PASST", "/usr/bin" },
+	[HV_DAEMON_NETFILTER] = { "net-filter", "BULKHEAD_NET_FILTER", BULKHEAD_LIBEXECDIR },
+};
+
+/* A daemon's command line and the strings it points into. */
+struct spawn_args {
+	char exe[HV_PATH_MAX], dir[HV_PATH_MAX], sock[HV_PATH_MAX], passt[HV_PATH_MAX];
+	char rules[HV_PATH_MAX];
+	const char *argv[32];
 };
 
 static struct hv_daemon *find(struct bulkheadd *d, const char *name, bool create)
@@ -82,35 +92,130 @@ static _noreturn_ void exec_daemon(const char *exe, const char *const argv[])
 	_exit(127);
 }
 
-/* guid only with a host display to draw on; qrexec-daemon always. */
-static bool wanted(enum hv_daemon_kind k, const char *exe)
+/* guid only with a host display to draw on; passt and net-filter only for a VM with a NIC;
+ * qrexec-daemon always. */
+static bool wanted(const struct hv_daemon *dm, enum hv_daemon_kind k, const char *exe)
 {
 	const char *display = getenv("DISPLAY");
 
 	if (k == HV_DAEMON_GUID && (!display || !display[0]))
 		return false;
+	if ((k == HV_DAEMON_PASST || k == HV_DAEMON_NETFILTER) && !dm->net)
+		return false;
 	return access(exe, X_OK) == 0;
+}
+
+static void set_argv(struct spawn_args *a, const char *const *argv)
+{
+	size_t i = 0;
+
+	for (; argv[i] && i + 1 < ELEMENTSOF(a->argv); i++)
+		a->argv[i] = argv[i];
+	a->argv[i] = NULL;
+}
+
+static int channel_argv(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_kind k,
+			struct spawn_args *a)
+{
+	int r = str_printf(a->sock, sizeof(a->sock), "%s/%s", a->dir,
+			   k == HV_DAEMON_QREXEC ? "qrexec.sock" : "gui.sock");
+
+	if (k == HV_DAEMON_QREXEC)
+		set_argv(a, (const char *const[]){ a->exe, "--domain", dm->vm, "--channel", a->sock,
+						   "--runtime-dir", d->paths.runtime_dir, NULL });
+	else
+		set_argv(a, (const char *const[]){ a->exe, "--domain", dm->vm, "--label", dm->label,
+						   "--channel", a->sock, NULL });
+	return r;
+}
+
+/* passt with the link's fixed addresses (net.h), IPv4 only, nothing forwarded inbound, no
+ * DHCP (the guest init configures itself), gateway mapped to the host's loopback (its
+ * default). A socket left by a passt that died would make the new one refuse to start. */
+static int passt_argv(struct bulkheadd *d, struct hv_daemon *dm, struct spawn_args *a)
+{
+	int r = hv_vm_runtime_file(&d->paths, dm->vm, HV_NET_PASST_SOCKET, a->passt,
+				   sizeof(a->passt));
+
+	if (r < 0)
+		return r;
+	unlink(a->passt);
+	set_argv(a, (const char *const[]){ a->exe,
+					   "--foreground",
+					   "--quiet",
+					   "--stderr",
+					   "--ipv4-only",
+					   "--socket",
+					   a->passt,
+					   "--address",
+					   NET_GUEST_ADDR,
+					   "--netmask",
+					   "24",
+					   "--gateway",
+					   NET_GATEWAY_ADDR,
+					   "--dns",
+					   NET_DNS_ADDR,
+					   "--dns-forward",
+					   NET_DNS_ADDR,
+					   "--tcp-ports",
+					   "none",
+					   "--udp-ports",
+					   "none",
+					   "--no-dhcp",
+					   "--no-ndp",
+					   "--no-dhcpv6",
+					   "--no-ra",
+					   NULL });
+	return 0;
+}
+
+/* The rules are compiled first: a filter that finds none denies everything. */
+static int filter_argv(struct bulkheadd *d, struct hv_daemon *dm, struct spawn_args *a)
+{
+	int r = hv_vm_runtime_file(&d->paths, dm->vm, HV_NET_GUEST_SOCKET, a->sock,
+				   sizeof(a->sock));
+
+	if (r >= 0)
+		r = hv_vm_runtime_file(&d->paths, dm->vm, HV_NET_PASST_SOCKET, a->passt,
+				       sizeof(a->passt));
+	if (r >= 0)
+		r = hv_vm_runtime_file(&d->paths, dm->vm, HV_NET_RULES, a->rules, sizeof(a->rules));
+	if (r < 0)
+		return r;
+	hv_firewall_compile(d, dm->vm);
+	set_argv(a, (const char *const[]){ a->exe, "--domain", dm->vm, "--guest", a->sock,
+					   "--passt", a->passt, "--rules", a->rules, NULL });
+	return 0;
+}
+
+static int build_argv(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_kind k,
+		      struct spawn_args *a)
+{
+	int r = hv_vm_runtime_dir(&d->paths, dm->vm, a->dir, sizeof(a->dir));
+
+	if (r < 0)
+		return r;
+	switch (k) {
+	case HV_DAEMON_PASST:
+		return passt_argv(d, dm, a);
+	case HV_DAEMON_NETFILTER:
+		return filter_argv(d, dm, a);
+	default:
+		return channel_argv(d, dm, k, a);
+	}
 }
 
 static void spawn(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_kind k)
 {
-	char exe[HV_PATH_MAX], dir[HV_PATH_MAX], sock[HV_PATH_MAX + 16];
-	const char *const qrexec_argv[] = {
-		exe, "--domain", dm->vm, "--channel", sock, "--runtime-dir", d->paths.runtime_dir,
-		NULL
-	};
-	const char *const guid_argv[] = { exe,	     "--domain",  dm->vm, "--label",
-					  dm->label, "--channel", sock,	  NULL };
+	struct spawn_args a;
 	pid_t pid;
 
-	if (hv_program_path(kinds[k].env, BULKHEAD_LIBEXECDIR, kinds[k].name, exe, sizeof(exe)) <
-		    0 ||
-	    hv_vm_runtime_dir(&d->paths, dm->vm, dir, sizeof(dir)) < 0 ||
-	    str_printf(sock, sizeof(sock), "%s/%s", dir, kinds[k].channel) < 0 || !wanted(k, exe))
+	if (hv_program_path(kinds[k].env, kinds[k].dir, kinds[k].name, a.exe, sizeof(a.exe)) < 0 ||
+	    !wanted(dm, k, a.exe) || build_argv(d, dm, k, &a) < 0)
 		return;
 	pid = fork();
 	if (pid == 0)
-		exec_daemon(exe, k == HV_DAEMON_QREXEC ? qrexec_argv : guid_argv);
+		exec_daemon(a.exe, a.argv);
 	if (pid < 0)
 		return (void)log_error_errno(errno, "fork for %s of %s: %m", kinds[k].name, dm->vm);
 	dm->pid[k] = pid;
@@ -124,13 +229,15 @@ static void spawn_missing(struct bulkheadd *d, struct hv_daemon *dm)
 			spawn(d, dm, (enum hv_daemon_kind)k);
 }
 
-void hv_supervisor_vm_started(struct bulkheadd *d, const char *name, const char *label)
+void hv_supervisor_vm_started(struct bulkheadd *d, const struct vm_props *props)
 {
+	const char *name = props->name;
 	struct hv_daemon *dm = find(d, name, true);
 
 	if (!dm)
 		return (void)log_error("Too many running VMs to supervise %s", name);
-	str_copy(dm->label, sizeof(dm->label), label);
+	str_copy(dm->label, sizeof(dm->label), props->label);
+	dm->net = props->net == VM_NET_NAT;
 	dm->vm_running = true;
 	dm->restarts = 0;
 	spawn_missing(d, dm);
@@ -157,6 +264,14 @@ void hv_supervisor_vm_stopped(struct bulkheadd *d, const char *name)
 		dm->vm[0] = '\0';
 	}
 	hv_supervisor_reap(d);
+}
+
+void hv_supervisor_reload_filter(struct bulkheadd *d, const char *name)
+{
+	struct hv_daemon *dm = find(d, name, false);
+
+	if (dm && dm->pid[HV_DAEMON_NETFILTER] > 0)
+		kill(dm->pid[HV_DAEMON_NETFILTER], SIGHUP);
 }
 
 static void on_respawn(int timer, void *opaque)

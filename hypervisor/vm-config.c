@@ -8,7 +8,8 @@
 #include "vm-config.h"
 
 const char *const vm_prop_keys[] = {
-	"class", "label", "template", "memory", "vcpus", "tags", "default_dispvm", "autostart",
+	"class", "label",	   "template",	"memory", "vcpus",
+	"tags",	 "default_dispvm", "autostart", "net",
 };
 const size_t vm_prop_keys_count = ELEMENTSOF(vm_prop_keys);
 
@@ -17,6 +18,11 @@ static const char *const class_names[] = {
 	[VM_CLASS_TEMPLATEVM] = "TemplateVM",
 	[VM_CLASS_DISPVM] = "DispVM",
 	[VM_CLASS_ADMINVM] = "AdminVM",
+};
+
+static const char *const net_names[] = {
+	[VM_NET_NONE] = "none",
+	[VM_NET_NAT] = "nat",
 };
 
 /* Qubes' label colours: users know them, and guid draws frames in exactly these. */
@@ -84,6 +90,16 @@ static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *ret)
 		return -EINVAL;
 	*ret = (uint32_t)v;
 	return 0;
+}
+
+static int parse_net(const char *s, enum vm_net *ret)
+{
+	for (size_t i = 0; i < ELEMENTSOF(net_names); i++)
+		if (streq(s, net_names[i])) {
+			*ret = (enum vm_net)i;
+			return 0;
+		}
+	return -EINVAL;
 }
 
 static int parse_bool(const char *s, bool *ret)
@@ -164,6 +180,8 @@ int vm_props_set(struct vm_props *p, const char *key, const char *value)
 		return set_name_field(p->default_dispvm, sizeof(p->default_dispvm), value, true);
 	if (streq(key, "autostart"))
 		return parse_bool(value, &p->autostart);
+	if (streq(key, "net"))
+		return parse_net(value, &p->net);
 	return -ENOENT;
 }
 
@@ -201,5 +219,7 @@ int vm_props_get(const struct vm_props *p, const char *key, char *buf, size_t si
 		return str_copy(buf, size, p->default_dispvm);
 	if (streq(key, "autostart"))
 		return str_copy(buf, size, p->autostart ? "true" : "false");
+	if (streq(key, "net"))
+		return str_copy(buf, size, net_names[p->net]);
 	return -ENOENT;
 }

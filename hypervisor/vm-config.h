@@ -27,6 +27,12 @@ enum vm_class {
 	VM_CLASS_ADMINVM,
 };
 
+/* A VM's network: none (no NIC at all) or nat (passt, behind net-filter; docs/networking.md). */
+enum vm_net {
+	VM_NET_NONE,
+	VM_NET_NAT,
+};
+
 struct vm_props {
 	char name[VM_NAME_MAX + 1];
 	enum vm_class klass;
@@ -38,6 +44,7 @@ struct vm_props {
 	uint32_t vcpus;
 	char default_dispvm[VM_NAME_MAX + 1]; /* "" = none */
 	bool autostart;
+	enum vm_net net;
 };
 
 /* The property keys, in the order `vmctl prefs` shows them. */

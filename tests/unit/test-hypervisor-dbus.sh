@@ -23,7 +23,7 @@ done
 out=$(call CreateVM 'sa{sv}' work 4 label s blue memory u 300 tags as 2 mail trusted autostart b false)
 is "$out" "" "CreateVM with typed properties"
 out=$(call ListVMs)
-like "$out" '"work" 9 "class" s "AppVM" "label" s "blue" "state" s "Halted" "template" s "host" "memory" u 300 "vcpus" u 1 "tags" as 2 "mail" "trusted" "default_dispvm" s "" "autostart" b false' \
+like "$out" '"work" 10 "class" s "AppVM" "label" s "blue" "state" s "Halted" "template" s "host" "memory" u 300 "vcpus" u 1 "tags" as 2 "mail" "trusted" "default_dispvm" s "" "autostart" b false "net" s "none"' \
 	"ListVMs returns a{sa{sv}} with every key"
 is "$(call GetProperty ss work memory)" "v u 300" "GetProperty memory is a u"
 is "$(call GetProperty ss work tags)" 'v as 2 "mail" "trusted"' "GetProperty tags is an as"
