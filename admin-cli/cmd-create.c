@@ -5,13 +5,13 @@
 #include "strutil.h"
 
 struct create_args {
-	const char *name, *template_name, *label, *memory;
+	const char *name, *template_name, *label, *memory, *net;
 };
 
 static int parse(int argc, char **argv, struct create_args *a)
 {
-	static const char *const opts[] = { "--template", "--label", "--memory" };
-	const char **dst[] = { &a->template_name, &a->label, &a->memory };
+	static const char *const opts[] = { "--template", "--label", "--memory", "--net" };
+	const char **dst[] = { &a->template_name, &a->label, &a->memory, &a->net };
 
 	for (int i = 1; i < argc; i++) {
 		size_t k = 0;
@@ -62,6 +62,7 @@ static int run_create(int argc, char **argv)
 		add_prop(&dict, "template", a.template_name);
 		add_prop(&dict, "label", a.label);
 		add_prop(&dict, "memory", a.memory);
+		add_prop(&dict, "net", a.net);
 		dbus_message_iter_close_container(&it, &dict);
 	}
 	reply = manager_call(&vmctl_cmd_create, call);
@@ -73,11 +74,13 @@ static int run_create(int argc, char **argv)
 
 const struct vmctl_command vmctl_cmd_create = {
 	.name = "create",
-	.args = "NAME [--template host] [--label COLOUR] [--memory MiB]",
+	.args = "NAME [--template host] [--label COLOUR] [--memory MiB] [--net none|nat]",
 	.summary = "Create an AppVM",
 	.help = "  --template T   the VM's template (default and, for now, only: host)\n"
 		"  --label C      red, orange, yellow, green, gray, blue, purple or black\n"
 		"                 (default red)\n"
-		"  --memory MiB   guest RAM (default 256)\n",
+		"  --memory MiB   guest RAM (default 256)\n"
+		"  --net N        none (default: no network device at all) or nat (the host's\n"
+		"                 network, through the VM's firewall; see vmctl firewall)\n",
 	.run = run_create,
 };

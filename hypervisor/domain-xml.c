@@ -225,7 +225,9 @@ static void put_qemu_value(FILE *f, const char *s)
 
 /* The NIC libvirt 9.0 has no element for: a virtio-net on a stream netdev whose server is
  * QEMU itself, so net-filter can connect (and reconnect after a restart) once QEMU runs. No
- * option ROM: the kernel boots directly, iPXE would only cost boot time. */
+ * option ROM: the kernel boots directly, iPXE would only cost boot time. These arguments come
+ * before libvirt's devices, which fill pcie.0 from slot 1: the NIC takes slot 0x10, far above
+ * what libvirt's few root ports use. */
 static void put_net(FILE *f, const struct vm_host_config *h)
 {
 	if (!h->net_socket)
@@ -238,7 +240,7 @@ static void put_net(FILE *f, const struct vm_host_config *h)
 	fputs("'/>\n"
 	      "    <qemu:arg value='-device'/>\n"
 	      "    <qemu:arg value='virtio-net-pci,netdev=bhnet0,mac=" NET_GUEST_MAC
-	      ",romfile='/>\n"
+	      ",bus=pcie.0,addr=0x10,romfile='/>\n"
 	      "  </qemu:commandline>\n",
 	      f);
 }

@@ -38,10 +38,9 @@ int hv_paths_init(struct hv_paths *p, const char *state, const char *runtime, co
 /* <state>/vms/<name>, <runtime>/vms/<name>: a VM's volume and logs; its channel sockets. */
 int hv_vm_state_dir(const struct hv_paths *p, const char *name, char *buf, size_t size);
 int hv_vm_runtime_dir(const struct hv_paths *p, const char *name, char *buf, size_t size);
-/* A file in the VM's runtime dir: the NIC's socket (QEMU listens), passt's, the compiled
- * firewall rules net-filter reads. */
+/* A file in the VM's runtime dir: the NIC's socket (QEMU listens), the compiled firewall
+ * rules net-filter reads. */
 #define HV_NET_GUEST_SOCKET "net.sock"
-#define HV_NET_PASST_SOCKET "passt.sock"
 #define HV_NET_RULES "firewall.rules"
 int hv_vm_runtime_file(const struct hv_paths *p, const char *name, const char *file, char *buf,
 		       size_t size);
@@ -76,7 +75,7 @@ enum hv_daemon_kind {
 	HV_DAEMON_QREXEC,    /* qrexec-daemon on the qrexec channel */
 	HV_DAEMON_GUID,	     /* guid on the gui channel, when there is a host display */
 	HV_DAEMON_PASST,     /* a nat VM's user-mode network stack */
-	HV_DAEMON_NETFILTER, /* between the VM's NIC and its passt: the firewall */
+	HV_DAEMON_NETFILTER, /* a nat VM's firewall, between its NIC and the passt it runs */
 	HV_DAEMON_KINDS,
 };
 
@@ -84,7 +83,7 @@ struct hv_daemon {
 	char vm[VM_NAME_MAX + 1];
 	char label[VM_LABEL_MAX + 1];
 	pid_t pid[HV_DAEMON_KINDS];
-	bool net; /* the VM has a NIC: run passt and net-filter */
+	bool net; /* the VM has a NIC: run net-filter */
 	int restarts;
 	int respawn_timer; /* -1, or a pending restart of a daemon that died */
 	struct bulkheadd *owner;

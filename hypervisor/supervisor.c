@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Each running VM's host-side daemons: qrexec-daemon on the VM's qrexec channel, guid on
- * its gui channel when bulkheadd has a display, and for a VM with net nat its passt and the
- * net-filter between the VM's NIC and passt (ARCHITECTURE.md: one process per VM per
+ * its gui channel when bulkheadd has a display, and for a VM with net nat the net-filter
+ * between the VM's NIC and the passt it runs (ARCHITECTURE.md: one process per VM per
  * untrusted stream). They die with bulkheadd (PR_SET_PDEATHSIG), so a restarted bulkheadd
  * starts fresh ones for the VMs it finds running.
  *
@@ -35,7 +35,6 @@ static const struct daemon_kind {
 } kinds[HV_DAEMON_KINDS] = {
 	[HV_DAEMON_QREXEC] = { "qrexec-daemon", "BULKHEAD_QREXEC_DAEMON", BULKHEAD_LIBEXECDIR },
 	[HV_DAEMON_GUID] = { "guid", "BULKHEAD_GUID", BULKHEAD_LIBEXECDIR },
-	[HV_DAEMON_PASST] = { "passt", "BULKHEAD_PASST", "/usr/bin" },
 	[HV_DAEMON_NETFILTER] = { "net-filter", "BULKHEAD_NET_FILTER", BULKHEAD_LIBEXECDIR },
 };
 
@@ -92,15 +91,15 @@ static _noreturn_ void exec_daemon(const char *exe, const char *const argv[])
 	_exit(127);
 }
 
-/* guid only with a host display to draw on; passt and net-filter only for a VM with a NIC;
- * qrexec-daemon always. */
+/* guid only with a host display to draw on; net-filter (which runs the VM's passt) only for a
+ * VM with a NIC; qrexec-daemon always. */
 static bool wanted(const struct hv_daemon *dm, enum hv_daemon_kind k, const char *exe)
 {
 	const char *display = getenv("DISPLAY");
 
 	if (k == HV_DAEMON_GUID && (!display || !display[0]))
 		return false;
-	if ((k == HV_DAEMON_PASST || k == HV_DAEMON_NETFILTER) && !dm->net)
+	if (k == HV_DAEMON_NETFILTER && !dm->net)
 		return false;
 	return access(exe, X_OK) == 0;
 }
@@ -129,46 +128,6 @@ static int channel_argv(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemo
 	return r;
 }
 
-/* passt with the link's fixed addresses (net.h), IPv4 only, nothing forwarded inbound, no
- * DHCP (the guest init configures itself), gateway mapped to the host's loopback (its
- * default). A socket left by a passt that died would make the new one refuse to start. */
-static int passt_argv(struct bulkheadd *d, struct hv_daemon *dm, struct spawn_args *a)
-{
-	int r = hv_vm_runtime_file(&d->paths, dm->vm, HV_NET_PASST_SOCKET, a->passt,
-				   sizeof(a->passt));
-
-	if (r < 0)
-		return r;
-	unlink(a->passt);
-	set_argv(a, (const char *const[]){ a->exe,
-					   "--foreground",
-					   "--quiet",
-					   "--stderr",
-					   "--ipv4-only",
-					   "--socket",
-					   a->passt,
-					   "--address",
-					   NET_GUEST_ADDR,
-					   "--netmask",
-					   "24",
-					   "--gateway",
-					   NET_GATEWAY_ADDR,
-					   "--dns",
-					   NET_DNS_ADDR,
-					   "--dns-forward",
-					   NET_DNS_ADDR,
-					   "--tcp-ports",
-					   "none",
-					   "--udp-ports",
-					   "none",
-					   "--no-dhcp",
-					   "--no-ndp",
-					   "--no-dhcpv6",
-					   "--no-ra",
-					   NULL });
-	return 0;
-}
-
 /* The rules are compiled first: a filter that finds none denies everything. */
 static int filter_argv(struct bulkheadd *d, struct hv_daemon *dm, struct spawn_args *a)
 {
@@ -176,8 +135,8 @@ static int filter_argv(struct bulkheadd *d, struct hv_daemon *dm, struct spawn_a
 				   sizeof(a->sock));
 
 	if (r >= 0)
-		r = hv_vm_runtime_file(&d->paths, dm->vm, HV_NET_PASST_SOCKET, a->passt,
-				       sizeof(a->passt));
+		r = hv_program_path("BULKHEAD_PASST", "/usr/bin", "passt", a->passt,
+				    sizeof(a->passt));
 	if (r >= 0)
 		r = hv_vm_runtime_file(&d->paths, dm->vm, HV_NET_RULES, a->rules, sizeof(a->rules));
 	if (r < 0)
@@ -196,8 +155,6 @@ static int build_argv(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_
 	if (r < 0)
 		return r;
 	switch (k) {
-	case HV_DAEMON_PASST:
-		return passt_argv(d, dm, a);
 	case HV_DAEMON_NETFILTER:
 		return filter_argv(d, dm, a);
 	default:

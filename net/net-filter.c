@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * net-filter: one per running `nat` VM, between the VM's NIC and its passt. QEMU listens on
- * the guest socket (-netdev stream,server=on), passt on its own; both speak frames as a 4-byte
- * big-endian length and an Ethernet frame. Every frame from the guest is parsed
+ * the guest socket (-netdev stream,server=on); passt is this process's child, on one end of a
+ * socketpair (passt --fd), so it needs no socket file it could not create once it has dropped
+ * to `nobody`, and it lives and dies with this link. Both speak frames as a 4-byte big-endian
+ * length and an Ethernet frame. Every frame from the guest is parsed
  * (net-frame.c) and matched against the VM's rules (net-rules.c) before passt sees it; frames
  * from passt go to the guest as they are (passt only answers what the guest began: no port is
  * forwarded inbound).
  *
- *   net-filter --domain NAME --guest SOCK --passt SOCK --rules FILE
+ *   net-filter --domain NAME --guest SOCK --passt PASST-PROGRAM --rules FILE
  *
  * SIGHUP re-reads FILE, the compiled rules bulkheadd writes: a change holds for the next
  * packet, for flows already open too, since every packet is judged, not only a flow's first.
@@ -24,9 +26,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,8 +47,9 @@
 #define DENY_LOGS_PER_LOAD 20
 
 struct filter {
-	const char *domain, *guest_path, *passt_path, *rules_path;
+	const char *domain, *guest_path, *passt_exe, *rules_path;
 	int guest_fd, passt_fd, sig_fd;
+	pid_t passt_pid;
 	struct net_ruleset rules;
 	unsigned long passed, denied, dropped;
 	uint8_t frame[4 + NET_FRAME_MAX];
@@ -82,7 +87,7 @@ static int connect_unix(const char *path)
 	return TAKE_FD(fd);
 }
 
-/* passt and QEMU may still be setting up their sockets when bulkheadd starts us. */
+/* QEMU may still be setting up its socket when bulkheadd starts us. */
 static int connect_retry(const char *path)
 {
 	struct timespec pause = { .tv_nsec = 50 * 1000 * 1000 };
@@ -221,6 +226,79 @@ static int make_signalfd(void)
 	return fd < 0 ? -errno : fd;
 }
 
+/* passt with the link's fixed addresses (net.h), IPv4 only, nothing forwarded inbound, no
+ * DHCP or NDP (the guest init configures itself), the gateway mapped to the host's loopback
+ * (its default), DNS queries to NET_DNS_ADDR forwarded to the host's resolver. */
+static _noreturn_ void exec_passt(struct filter *f, int fd)
+{
+	const char *const argv[] = { f->passt_exe,
+				     "--foreground",
+				     "--quiet",
+				     "--stderr",
+				     "--ipv4-only",
+				     "--fd",
+				     "3",
+				     "--address",
+				     NET_GUEST_ADDR,
+				     "--netmask",
+				     "24",
+				     "--gateway",
+				     NET_GATEWAY_ADDR,
+				     "--dns",
+				     NET_DNS_ADDR,
+				     "--dns-forward",
+				     NET_DNS_ADDR,
+				     "--tcp-ports",
+				     "none",
+				     "--udp-ports",
+				     "none",
+				     "--no-dhcp",
+				     "--no-ndp",
+				     "--no-dhcpv6",
+				     "--no-ra",
+				     NULL };
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* passt gets its end as fd 3 and nothing else of ours (or of what bulkheadd leaked). */
+	if ((fd == 3 ? fcntl(fd, F_SETFD, 0) : dup2(fd, 3)) < 0 || close_range(4, ~0U, 0) < 0)
+		_exit(127);
+	execv(f->passt_exe, (char *const *)argv);
+	log_error_errno(errno, "Cannot run %s: %m", f->passt_exe);
+	_exit(127);
+}
+
+static int start_passt(struct filter *f)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return log_error_errno(errno, "socketpair: %m");
+	f->passt_pid = fork();
+	if (f->passt_pid == 0)
+		exec_passt(f, sv[1]);
+	close(sv[1]);
+	if (f->passt_pid < 0) {
+		close(sv[0]);
+		return log_error_errno(errno, "fork for passt: %m");
+	}
+	f->passt_fd = sv[0];
+	log_info("Started passt (pid %d)", (int)f->passt_pid);
+	return 0;
+}
+
+/* passt also ends on its own when its end of the socketpair closes. */
+static void stop_passt(struct filter *f)
+{
+	if (f->passt_pid <= 0)
+		return;
+	kill(f->passt_pid, SIGTERM);
+	waitpid(f->passt_pid, NULL, 0);
+	f->passt_pid = 0;
+}
+
 static int parse_args(int argc, char **argv, struct filter *f)
 {
 	static const struct option opts[] = { { "domain", required_argument, NULL, 'd' },
@@ -230,7 +308,7 @@ static int parse_args(int argc, char **argv, struct filter *f)
 					      {} };
 	const char **dst[] = { ['d'] = &f->domain,
 			       ['g'] = &f->guest_path,
-			       ['p'] = &f->passt_path,
+			       ['p'] = &f->passt_exe,
 			       ['r'] = &f->rules_path };
 	int c;
 
@@ -239,7 +317,7 @@ static int parse_args(int argc, char **argv, struct filter *f)
 			return -EINVAL;
 		*dst[c] = optarg;
 	}
-	if (optind != argc || !f->domain || !f->guest_path || !f->passt_path || !f->rules_path)
+	if (optind != argc || !f->domain || !f->guest_path || !f->passt_exe || !f->rules_path)
 		return -EINVAL;
 	return vm_name_is_valid(f->domain) ? 0 : -EINVAL;
 }
@@ -252,7 +330,8 @@ int main(int argc, char **argv)
 
 	log_parse_environment();
 	if (parse_args(argc, argv, &f) < 0) {
-		log_error("usage: net-filter --domain NAME --guest SOCK --passt SOCK --rules FILE");
+		log_error(
+			"usage: net-filter --domain NAME --guest SOCK --passt PROGRAM --rules FILE");
 		return 2;
 	}
 	snprintf(ident, sizeof(ident), "net-filter[%s]", f.domain);
@@ -261,12 +340,12 @@ int main(int argc, char **argv)
 	if (f.sig_fd < 0)
 		return log_error_errno(f.sig_fd, "signalfd: %m"), 1;
 	load_rules(&f);
-	f.passt_fd = connect_retry(f.passt_path);
-	f.guest_fd = f.passt_fd < 0 ? -1 : connect_retry(f.guest_path);
-	if (f.guest_fd < 0)
+	f.guest_fd = connect_retry(f.guest_path);
+	if (f.guest_fd < 0 || start_passt(&f) < 0)
 		return 1;
 	r = run(&f);
 	if (r < 0)
 		log_error_errno(r, "Link of VM %s ended: %m", f.domain);
+	stop_passt(&f);
 	return r < 0 ? 1 : 0;
 }

@@ -24,7 +24,21 @@ e2e_setup() {
 	mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 	trap e2e_cleanup EXIT
 	trap 'exit 1' INT TERM
-	dbus-daemon --session --fork --print-address=3 --print-pid=4 \
+	# No service directories: an installed bulkheadd (a package's D-Bus activation file) must
+	# never answer in place of the build tree's, which this bus is for.
+	cat >"$E2E_DIR/bus.conf" <<-'CONF'
+	<busconfig>
+	  <type>session</type>
+	  <listen>unix:tmpdir=/tmp</listen>
+	  <auth>EXTERNAL</auth>
+	  <policy context="default">
+	    <allow send_destination="*" eavesdrop="true"/>
+	    <allow eavesdrop="true"/>
+	    <allow own="*"/>
+	  </policy>
+	</busconfig>
+	CONF
+	dbus-daemon --config-file="$E2E_DIR/bus.conf" --fork --print-address=3 --print-pid=4 \
 		3>"$E2E_DIR/bus.addr" 4>"$E2E_DIR/bus.pid" || { echo "Bail out! no dbus-daemon"; exit 99; }
 	DBUS_SESSION_BUS_ADDRESS=$(cat "$E2E_DIR/bus.addr")
 	export DBUS_SESSION_BUS_ADDRESS
