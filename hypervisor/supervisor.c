@@ -77,6 +77,8 @@ static void remove_control_socket(struct bulkheadd *d, const char *vm)
 
 	if (str_printf(path, sizeof(path), "%s/qrexec/%s.sock", d->paths.runtime_dir, vm) >= 0)
 		unlink(path);
+	if (str_printf(path, sizeof(path), "%s/qrexec/%s.ready", d->paths.runtime_dir, vm) >= 0)
+		unlink(path);
 }
 
 static _noreturn_ void exec_daemon(const char *exe, const char *const argv[])
@@ -121,7 +123,8 @@ static int channel_argv(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemo
 
 	if (k == HV_DAEMON_QREXEC)
 		set_argv(a, (const char *const[]){ a->exe, "--domain", dm->vm, "--channel", a->sock,
-						   "--runtime-dir", d->paths.runtime_dir, NULL });
+						   "--runtime-dir", d->paths.runtime_dir,
+						   dm->disposable ? "--disposable" : NULL, NULL });
 	else
 		set_argv(a, (const char *const[]){ a->exe, "--domain", dm->vm, "--label", dm->label,
 						   "--channel", a->sock, NULL });
@@ -179,6 +182,15 @@ static void spawn(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_kind
 	log_info("Started %s for %s (pid %d)", kinds[k].name, dm->vm, (int)pid);
 }
 
+/* A VM with net nat has a NIC, and net-filter guards it. */
+static bool has_nic(struct bulkheadd *d, const char *name)
+{
+	struct hv_error e = { 0 };
+	struct vm_props p;
+
+	return hv_vm_get(d, name, NULL, &p, &e) >= 0 && p.net == VM_NET_NAT;
+}
+
 static void spawn_missing(struct bulkheadd *d, struct hv_daemon *dm)
 {
 	for (size_t k = 0; k < HV_DAEMON_KINDS; k++)
@@ -186,15 +198,16 @@ static void spawn_missing(struct bulkheadd *d, struct hv_daemon *dm)
 			spawn(d, dm, (enum hv_daemon_kind)k);
 }
 
-void hv_supervisor_vm_started(struct bulkheadd *d, const struct vm_props *props)
+void hv_supervisor_vm_started(struct bulkheadd *d, const char *name, const char *label,
+			      bool disposable)
 {
-	const char *name = props->name;
 	struct hv_daemon *dm = find(d, name, true);
 
 	if (!dm)
 		return (void)log_error("Too many running VMs to supervise %s", name);
-	str_copy(dm->label, sizeof(dm->label), props->label);
-	dm->net = props->net == VM_NET_NAT;
+	str_copy(dm->label, sizeof(dm->label), label);
+	dm->disposable |= disposable;
+	dm->net = has_nic(d, name);
 	dm->vm_running = true;
 	dm->restarts = 0;
 	spawn_missing(d, dm);
@@ -252,6 +265,11 @@ static void reap_one(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_k
 	log_full_errno(dm->vm_running ? LOG_NOTICE : LOG_INFO, 0, "%s of %s exited (status %d)",
 		       kinds[k].name, dm->vm, status);
 	dm->pid[k] = 0;
+	/* A disposable's broker ends with its last call: so does the disposable. */
+	if (dm->vm_running && dm->disposable && k == HV_DAEMON_QREXEC) {
+		hv_dispvm_destroy(d, dm->vm);
+		return;
+	}
 	if (!dm->vm_running) {
 		if (k == HV_DAEMON_QREXEC)
 			remove_control_socket(d, dm->vm);
