@@ -79,7 +79,7 @@ int hv_firewall_compile(struct bulkheadd *d, const char *name)
 
 	if (r < 0)
 		src.n = 0; /* an unreadable firewall denies everything */
-	r = net_ruleset_resolve(&src, &out);
+	r = net_ruleset_resolve(&src, &out, NULL);
 	if (r == -EHOSTUNREACH)
 		log_warning("VM %s: a deny rule names a host that does not resolve: denying "
 			    "everything until it does",

@@ -258,28 +258,41 @@ static int add_rule(struct net_ruleset *out, const struct net_rule *r)
 	return 0;
 }
 
-/* Every IPv4 address of a name, each as a /32 copy of the rule; 0 added when it has none. */
-static int resolve_one(const struct net_rule *r, struct net_ruleset *out, size_t *added)
+#define ADDRS_PER_NAME 16
+
+static int system_resolve(const char *name, uint32_t *addrs, size_t max, size_t *n)
 {
 	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res;
-	int r2 = 0;
 
-	*added = 0;
-	if (getaddrinfo(r->name, NULL, &hints, &res) != 0)
-		return 0;
-	for (struct addrinfo *ai = res; ai && r2 >= 0; ai = ai->ai_next) {
-		struct net_rule copy = *r;
-		copy.name[0] = '\0';
-		copy.addr = ntohl(((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr);
-		copy.prefix = 32;
-		r2 = add_rule(out, &copy);
-		(*added)++;
-	}
+	*n = 0;
+	if (getaddrinfo(name, NULL, &hints, &res) != 0)
+		return -EHOSTUNREACH;
+	for (struct addrinfo *ai = res; ai && *n < max; ai = ai->ai_next)
+		addrs[(*n)++] = ntohl(((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr);
 	freeaddrinfo(res);
-	return r2;
+	return 0;
 }
 
-int net_ruleset_resolve(const struct net_ruleset *in, struct net_ruleset *out)
+/* Every IPv4 address of a name, each as a /32 copy of the rule; *added 0 when it has none. */
+static int resolve_one(const struct net_rule *r, net_resolver resolve, struct net_ruleset *out,
+		       size_t *added)
+{
+	uint32_t addrs[ADDRS_PER_NAME];
+	int ret = 0;
+
+	if (resolve(r->name, addrs, ELEMENTSOF(addrs), added) < 0)
+		*added = 0;
+	for (size_t i = 0; i < *added && ret >= 0; i++) {
+		struct net_rule copy = *r;
+		copy.name[0] = '\0';
+		copy.addr = addrs[i];
+		copy.prefix = 32;
+		ret = add_rule(out, &copy);
+	}
+	return ret;
+}
+
+int net_ruleset_resolve(const struct net_ruleset *in, struct net_ruleset *out, net_resolver resolve)
 {
 	static const struct net_rule deny_all = { .action = NET_DENY };
 	size_t added;
@@ -291,7 +304,7 @@ int net_ruleset_resolve(const struct net_ruleset *in, struct net_ruleset *out)
 			r = add_rule(out, &in->rule[i]);
 			continue;
 		}
-		r = resolve_one(&in->rule[i], out, &added);
+		r = resolve_one(&in->rule[i], resolve ? resolve : system_resolve, out, &added);
 		if (r >= 0 && added == 0 && in->rule[i].action == NET_DENY) {
 			out->n = 0;
 			add_rule(out, &deny_all);

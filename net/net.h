@@ -71,9 +71,13 @@ int net_ruleset_parse(const char *text, bool numeric_only, struct net_ruleset *r
 		      size_t *bad_line);
 /* First match wins; no match denies. */
 enum net_action net_ruleset_decide(const struct net_ruleset *rs, const struct net_packet *p);
-/* A DNS-name rule becomes one rule per address the name has now. A deny rule whose name does
- * not resolve would let through what it was meant to stop: the result is then "deny *". */
-int net_ruleset_resolve(const struct net_ruleset *in, struct net_ruleset *out);
+/* A name's IPv4 addresses (host byte order), at most max; 0 or -errno. */
+typedef int (*net_resolver)(const char *name, uint32_t *addrs, size_t max, size_t *n);
+/* A DNS-name rule becomes one rule per address the name has now (resolve NULL: the system's
+ * resolver, getaddrinfo). A deny rule whose name does not resolve would let through what it
+ * was meant to stop: the result is then "deny *" and -EHOSTUNREACH. */
+int net_ruleset_resolve(const struct net_ruleset *in, struct net_ruleset *out,
+			net_resolver resolve);
 /* The text form, one rule per line. */
 int net_ruleset_format(const struct net_ruleset *rs, char **ret);
 
