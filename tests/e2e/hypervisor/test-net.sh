@@ -67,6 +67,25 @@ is "$(fetch web "$PORT_A")" "body-a-$$" "  the port is reachable again, without 
 is "$(fetch web "$PORT_A")" "" "  unmatched traffic is denied"
 is "$(fetch web "$PORT_B")" "body-b-$$" "  the allowed port works"
 
+# A filter that dies takes its passt with it; bulkheadd starts a new pair, QEMU takes the new
+# filter's connection, and the VM's network comes back with its rules.
+filter=$(pgrep -f "net-filter --domain web .*$E2E_DIR")
+kill -9 $filter
+for _ in $(seq 1 100); do
+	new=$(pgrep -f "net-filter --domain web .*$E2E_DIR")
+	[ -n "$new" ] && [ "$new" != "$filter" ] && break
+	sleep 0.1
+done
+ok "$([ -n "$new" ] && [ "$new" != "$filter" ]; echo $?)" "a killed net-filter is restarted"
+is "$(fetch web "$PORT_B")" "body-b-$$" "  and the network works again"
+is "$(fetch web "$PORT_A")" "" "  with the VM's rules"
+is "$(pgrep -u nobody -f "passt .*--fd" -P "$new" | wc -l)" 1 "  with one passt, its child"
+stray=0
+for p in $(pgrep -f "passt .*--fd 3"); do
+	[ "$(ps -o ppid= -p "$p" | tr -d ' ')" = "$new" ] || stray=$((stray + 1))
+done
+is "$stray" 0 "  and the old passt ended with its filter"
+
 # The filter is on the host: inside, the guest sees one plain NIC and nothing to reconfigure.
 like "$(timeout 60 "$VMCTL" run web -- sh -c 'ls /sys/class/net | tr "\n" " "')" '^[a-z0-9]+ lo $|^lo [a-z0-9]+ $' \
 	"web has one NIC beside lo"
