@@ -13,7 +13,6 @@
 #include <errno.h>
 
 #include "net.h"
-#include "unaligned.h"
 
 #define ETH_HLEN 14
 #define ETHERTYPE_IPV4 0x0800
@@ -62,6 +61,21 @@ static int parse_l4(const uint8_t *untrusted_l4, size_t len, struct net_packet *
 	return NET_FRAME_IPV4;
 }
 
+static uint32_t read_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Never a destination of a guest's packet, whatever the rules say: "this network" (0/8), the
+ * loopback (127/8: only the gateway address may stand for the host's loopback, so that
+ * "deny 10.0.2.2" means what it says), multicast and reserved/broadcast (224/3). */
+static bool destination_is_routable(uint32_t daddr)
+{
+	uint8_t first = daddr >> 24;
+
+	return first != 0 && first != 127 && first < 224;
+}
+
 static int parse_ipv4(const uint8_t *untrusted_ip, size_t len, struct net_packet *p)
 {
 	size_t hlen, total;
@@ -77,8 +91,10 @@ static int parse_ipv4(const uint8_t *untrusted_ip, size_t len, struct net_packet
 		return -EBADMSG;
 	if (frag & 0x3fff) /* MF set or an offset: a fragment */
 		return -EBADMSG;
+	if (!destination_is_routable(read_be32(untrusted_ip + 16)))
+		return -EBADMSG;
 	*p = (struct net_packet){
-		.daddr = unaligned_read_be32(untrusted_ip + 16),
+		.daddr = read_be32(untrusted_ip + 16),
 		.proto = untrusted_ip[9],
 	};
 	return parse_l4(untrusted_ip + hlen, total - hlen, p);

@@ -200,6 +200,15 @@ static void test_frames(void)
 	is_int(net_frame_parse(f, n, &p), -EBADMSG, "a TCP data offset under 5 words");
 	f[34 + 12] = 15 << 4;
 	is_int(net_frame_parse(f, n, &p), -EBADMSG, "a TCP header longer than the packet");
+	n = ipv4_frame(f, NET_PROTO_TCP, 20);
+	f[14 + 16] = 127;
+	is_int(net_frame_parse(f, n, &p), -EBADMSG, "a packet to 127.0.0.1 never passes");
+	f[14 + 16] = 255;
+	is_int(net_frame_parse(f, n, &p), -EBADMSG, "  nor to a broadcast address");
+	f[14 + 16] = 224;
+	is_int(net_frame_parse(f, n, &p), -EBADMSG, "  nor to multicast");
+	f[14 + 16] = 0;
+	is_int(net_frame_parse(f, n, &p), -EBADMSG, "  nor to 0.0.0.0/8");
 	n = ipv4_frame(f, NET_PROTO_UDP, 8);
 	is_int(net_frame_parse(f, n, &p), NET_FRAME_IPV4, "a UDP datagram parses");
 	f[14 + 6] = 0x20; /* MF */
