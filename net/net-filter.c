@@ -229,34 +229,18 @@ static int make_signalfd(void)
 /* passt with the link's fixed addresses (net.h), IPv4 only, nothing forwarded inbound, no
  * DHCP or NDP (the guest init configures itself), the gateway mapped to the host's loopback
  * (its default), DNS queries to NET_DNS_ADDR forwarded to the host's resolver. */
+static const char *const passt_options[] = {
+	"--foreground", "--quiet",    "--stderr",      "--ipv4-only",
+	"--fd",		"3",	      "--address",     NET_GUEST_ADDR,
+	"--netmask",	"24",	      "--gateway",     NET_GATEWAY_ADDR,
+	"--dns",	NET_DNS_ADDR, "--dns-forward", NET_DNS_ADDR,
+	"--tcp-ports",	"none",	      "--udp-ports",   "none",
+	"--no-dhcp",	"--no-ndp",   "--no-dhcpv6",   "--no-ra",
+};
+
 static _noreturn_ void exec_passt(struct filter *f, int fd)
 {
-	const char *const argv[] = { f->passt_exe,
-				     "--foreground",
-				     "--quiet",
-				     "--stderr",
-				     "--ipv4-only",
-				     "--fd",
-				     "3",
-				     "--address",
-				     NET_GUEST_ADDR,
-				     "--netmask",
-				     "24",
-				     "--gateway",
-				     NET_GATEWAY_ADDR,
-				     "--dns",
-				     NET_DNS_ADDR,
-				     "--dns-forward",
-				     NET_DNS_ADDR,
-				     "--tcp-ports",
-				     "none",
-				     "--udp-ports",
-				     "none",
-				     "--no-dhcp",
-				     "--no-ndp",
-				     "--no-dhcpv6",
-				     "--no-ra",
-				     NULL };
+	const char *argv[ELEMENTSOF(passt_options) + 2] = { f->passt_exe };
 	sigset_t none;
 
 	sigemptyset(&none);
@@ -265,6 +249,7 @@ static _noreturn_ void exec_passt(struct filter *f, int fd)
 	/* passt gets its end as fd 3 and nothing else of ours (or of what bulkheadd leaked). */
 	if ((fd == 3 ? fcntl(fd, F_SETFD, 0) : dup2(fd, 3)) < 0 || close_range(4, ~0U, 0) < 0)
 		_exit(127);
+	memcpy(argv + 1, passt_options, sizeof(passt_options));
 	execv(f->passt_exe, (char *const *)argv);
 	log_error_errno(errno, "Cannot run %s: %m", f->passt_exe);
 	_exit(127);
