@@ -105,8 +105,9 @@ static int check_template(struct bulkheadd *d, const char *name, struct vm_props
 
 static int make_overlay(struct bulkheadd *d, const char *tpl, const char *name)
 {
-	char dir[HV_PATH_MAX], base[HV_PATH_MAX], vol[HV_PATH_MAX + 16], mark[HV_PATH_MAX + 16];
-	int r = hv_vm_state_dir(&d->paths, tpl, base, sizeof(base));
+	char dir[HV_PATH_MAX], tdir[HV_PATH_MAX], base[HV_PATH_MAX + 16], vol[HV_PATH_MAX + 16],
+		mark[HV_PATH_MAX + 16];
+	int r = hv_vm_state_dir(&d->paths, tpl, tdir, sizeof(tdir));
 
 	if (r >= 0)
 		r = hv_vm_state_dir(&d->paths, name, dir, sizeof(dir));
@@ -118,8 +119,8 @@ static int make_overlay(struct bulkheadd *d, const char *tpl, const char *name)
 		r = fd_write_file_atomic(mark, tpl, strlen(tpl), 0600);
 	if (r >= 0)
 		r = str_printf(vol, sizeof(vol), "%s/private.qcow2", dir);
-	if (r >= 0 && str_printf(base, sizeof(base), "%s/private.qcow2", base) < 0)
-		r = -ENAMETOOLONG;
+	if (r >= 0)
+		r = str_printf(base, sizeof(base), "%s/private.qcow2", tdir);
 	return r < 0 ? r
 		     : hv_run((const char *const[]){ "qemu-img", "create", "-q", "-f", "qcow2",
 						     "-F", "qcow2", "-b", base, vol, NULL });
