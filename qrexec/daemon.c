@@ -28,6 +28,7 @@
 #include "log.h"
 #include "macro.h"
 #include "paths.h"
+#include "sandbox.h"
 #include "strutil.h"
 
 /* Past this much unread output the VM is not reading: stop feeding it from links. */
@@ -298,6 +299,19 @@ static int parse_args(struct daemon *d, int argc, char **argv, const char **chan
 	return d->runtime_dir ? 0 : -ENOMEM;
 }
 
+/* Everything is open: the channel, the listening socket. From here on only Unix sockets. */
+static int enter_sandbox(void)
+{
+	struct sandbox_status st;
+	int r = sandbox_apply(&sandbox_profile_qrexec_daemon, NULL, 0, &st);
+
+	if (r < 0)
+		return log_error_errno(r, "Cannot enter the sandbox: %m");
+	if (st.landlock_abi == 0)
+		log_notice("This kernel has no Landlock: file access is limited by seccomp only.");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct daemon d = { .chan = -1, .listen_fd = -1, .policy_fd = -1, .next_qid = 1 };
@@ -313,7 +327,7 @@ int main(int argc, char **argv)
 	snprintf(ident, sizeof(ident), "qrexec-daemon[%s]", d.domain);
 	log_set_ident(ident);
 	signal(SIGPIPE, SIG_IGN);
-	if (setup_channel(&d, channel) < 0 || setup_socket(&d) < 0)
+	if (setup_channel(&d, channel) < 0 || setup_socket(&d) < 0 || enter_sandbox() < 0)
 		return 1;
 	run(&d);
 }
