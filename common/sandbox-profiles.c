@@ -180,6 +180,9 @@ static const struct sandbox_syscall guid_syscalls[] = {
 	SB_ALLOW(shmdt),
 	SB_ALLOW(shmctl),
 	SB_ALLOW(uname),
+	SB_ALLOW(access), /* Xlib probes for its databases before it opens them */
+	SB_ALLOW(mlock),  /* sodium_malloc keeps clipboard data out of swap */
+	SB_ALLOW(munlock),
 };
 
 /* Xlib reads its error and locale databases under /usr; D-Bus may read the machine id. */
