@@ -65,6 +65,11 @@ void dcall_policy_answer(struct daemon *d, struct dcall *c, bool allowed, const 
 			 reason);
 		return dcall_refuse(d, c, QREXEC_EXIT_REFUSED, "request refused by policy");
 	}
+	if (streq(target, d->domain)) { /* the policy daemon refuses it too: never link to self */
+		log_info("%s -> %s %s: loopback call not supported", d->domain, c->call.target,
+			 c->call.full);
+		return dcall_refuse(d, c, QREXEC_EXIT_REFUSED, "loopback call not supported");
+	}
 	if (str_startswith(target, "@dispvm"))
 		return dcall_refuse(d, c, QREXEC_EXIT_PROBLEM,
 				    "disposable VMs are not available here");

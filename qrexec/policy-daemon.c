@@ -106,9 +106,26 @@ void pd_reply(struct pd *pd, const struct pd_request *req, bool allowed, const c
 		log_warning("Cannot answer a qrexec daemon.");
 }
 
+/* The policy may allow a VM to call itself (`vmctl policy eval` shows what the rules say), but
+ * such a call is never run, as in Qubes: the broker has no loopback. */
+static void refuse_loopback(const struct pd_request *req, struct policy_decision *dec)
+{
+	char *reason;
+
+	if (dec->result != POLICY_ALLOW || !dec->target || !streq(dec->target, req->source))
+		return;
+	dec->result = POLICY_DENY;
+	reason = strdup("loopback call not supported");
+	if (!reason)
+		return;
+	free(dec->reason);
+	dec->reason = reason;
+}
+
 void pd_finish_decision(struct pd *pd, const struct pd_request *req, struct policy_decision *dec,
 			const char *answered_by)
 {
+	refuse_loopback(req, dec);
 	bool allowed = dec->result == POLICY_ALLOW && dec->target;
 
 	log_info("%s -> %s %s%s%s: %s%s%s (%s)", req->source,
