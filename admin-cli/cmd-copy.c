@@ -147,13 +147,13 @@ static bool broker_running(const char *vm)
 	       access(path, F_OK) == 0;
 }
 
-/* Where vm-copy-to is inside the VM: the same bindir (the "host" template shares /usr), unless
- * BULKHEAD_GUEST_BINDIR says otherwise (image templates, the process-VM test bed). */
+/* Where vm-copy-to is inside the VM: the guest dir's bin, unless BULKHEAD_GUEST_BINDIR says
+ * otherwise (the process-VM test bed, whose "VMs" are host processes). */
 static char *guest_program(bool move)
 {
 	const char *dir = getenv("BULKHEAD_GUEST_BINDIR");
 
-	return str_new_printf("%s/%s", dir && dir[0] ? dir : BULKHEAD_BINDIR,
+	return str_new_printf("%s/%s", dir && dir[0] ? dir : BULKHEAD_GUEST_BINDIR,
 			      move ? "vm-move-to" : "vm-copy-to");
 }
 

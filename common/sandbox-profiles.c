@@ -116,10 +116,12 @@ const size_t sandbox_n_sanitizer_paths = ELEMENTSOF(sandbox_sanitizer_paths);
 		SB_ALLOW(sendmsg), SB_ALLOW(recvmsg), SB_ALLOW(sendto), SB_ALLOW(recvfrom), \
 		SB_ALLOW(shutdown)
 
-/* The VM's channel, its link sockets and the policy socket; never a file. */
+/* The VM's channel, its link sockets, the policy and dispvm sockets; one file: the ready
+ * marker <runtime>/qrexec/<vm>.ready, created in the directory its caller grants. */
 static const struct sandbox_syscall qrexec_daemon_syscalls[] = {
 	UNIX_SOCKETS,
 	SB_ALLOW(accept4),
+	SB_ALLOW(openat),
 };
 
 const struct sandbox_profile sandbox_profile_qrexec_daemon = {

@@ -53,6 +53,8 @@ static uint64_t landlock_rights(unsigned access, uint64_t handled, bool is_dir)
 		r |= LL_WRITE;
 	if (access & SANDBOX_FS_CREATE)
 		r |= LL_CREATE | LL_WRITE;
+	if (access & SANDBOX_FS_MAKE_REG)
+		r |= LANDLOCK_ACCESS_FS_MAKE_REG | LL_WRITE;
 	if (!is_dir) /* a file's rule may hold only rights that apply to files */
 		r &= LANDLOCK_ACCESS_FS_READ_FILE | LL_WRITE;
 	return r & handled;

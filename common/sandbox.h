@@ -16,9 +16,10 @@
 #include <stdint.h>
 
 enum sandbox_fs {
-	SANDBOX_FS_READ = 1 << 0,   /* open files for reading, list directories */
-	SANDBOX_FS_WRITE = 1 << 1,  /* open existing files for writing, truncate them */
-	SANDBOX_FS_CREATE = 1 << 2, /* create and remove files, directories and symlinks */
+	SANDBOX_FS_READ = 1 << 0,     /* open files for reading, list directories */
+	SANDBOX_FS_WRITE = 1 << 1,    /* open existing files for writing, truncate them */
+	SANDBOX_FS_CREATE = 1 << 2,   /* create and remove files, directories and symlinks */
+	SANDBOX_FS_MAKE_REG = 1 << 3, /* create regular files and write them; never remove */
 };
 
 /* Beneath path, the accesses in mask (enum sandbox_fs). A path that does not exist yet is

@@ -68,6 +68,10 @@ static void put_metadata(FILE *f, const struct vm_props *p, const char *in, cons
 	fprintf(f, "%s</%stags>\n", in2, pfx);
 	put_elem(f, in2, pfx, "default_dispvm", p->default_dispvm);
 	put_elem(f, in2, pfx, "autostart", p->autostart ? "true" : "false");
+	put_elem(f, in2, pfx, "menu", p->menu);
+	put_elem(f, in2, pfx, "template_for_dispvms", p->template_for_dispvms ? "true" : "false");
+	snprintf(num, sizeof(num), "%" PRIu32, p->preload_dispvm_max);
+	put_elem(f, in2, pfx, "preload_dispvm_max", num);
 	fprintf(f, "%s</%svm>\n", in, pfx);
 }
 
@@ -156,15 +160,13 @@ static void put_cmdline(FILE *f, const struct vm_props *p, const struct vm_host_
 		"    <cmdline>console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off "
 		"rdinit=/init bulkhead.name=%s",
 		p->name);
-	if (h->guest_agent[0]) {
-		fputs(" bulkhead.qrexec_agent=", f);
-		put_escaped(f, h->guest_agent);
-	}
-	if (h->gui_agent[0]) {
-		fputs(" bulkhead.gui_agent=", f);
-		put_escaped(f, h->gui_agent);
-	}
-	fputs("</cmdline>\n", f);
+	fputs(" bulkhead.guest=", f);
+	if (h->guest_usr_path)
+		put_escaped(f, h->guest_usr_path);
+	else
+		fprintf(f, "share:%s", h->guest_sub);
+	fprintf(f, " bulkhead.gui=%d%s</cmdline>\n", h->gui,
+		p->klass == VM_CLASS_DISPVM ? " bulkhead.disposable=1" : "");
 }
 
 static void put_os(FILE *f, const struct vm_props *p, const struct vm_host_config *h)
@@ -214,7 +216,8 @@ static void put_devices(FILE *f, const struct vm_host_config *h)
 	fputs("</emulator>\n", f);
 	put_disk(f, h->home_volume);
 	put_share(f, h->usr_dir, "hostusr");
-	put_share(f, h->guest_dir, "bulkhead");
+	if (!h->guest_usr_path)
+		put_share(f, h->guest_share, "bulkhead");
 	fputs("    <controller type='usb' model='none'/>\n"
 	      "    <controller type='virtio-serial' index='0'/>\n",
 	      f);
@@ -228,13 +231,27 @@ static void put_devices(FILE *f, const struct vm_host_config *h)
 	      f);
 }
 
+/* The kernel command line splits on spaces; the guest init refuses "..". */
+static bool cmdline_word_is_valid(const char *s)
+{
+	return s && s[0] && !strpbrk(s, " \t\n\"'") && !strstr(s, "..");
+}
+
+static bool guest_dir_is_valid(const struct vm_host_config *h)
+{
+	if (h->guest_usr_path)
+		return str_startswith(h->guest_usr_path, "/usr/") &&
+		       cmdline_word_is_valid(h->guest_usr_path);
+	return h->guest_share && cmdline_word_is_valid(h->guest_sub);
+}
+
 int vm_domain_xml(const struct vm_props *p, const struct vm_host_config *h, char **ret)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
 	_cleanup_(fclosep) FILE *f = NULL;
 
-	if (!vm_name_is_valid(p->name) || !vm_class_to_string(p->klass) ||
+	if (!vm_name_is_valid(p->name) || !vm_class_to_string(p->klass) || !guest_dir_is_valid(h) ||
 	    (h->uuid && strspn(h->uuid, "0123456789abcdef-") != strlen(h->uuid)))
 		return -EINVAL;
 	f = open_memstream(&buf, &len);

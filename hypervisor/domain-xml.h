@@ -9,6 +9,8 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 #include "vm-config.h"
 
 #define BULKHEAD_XML_NS "https://bulkhead.dev/xmlns/vm/1"
@@ -22,10 +24,14 @@ struct vm_host_config {
 	const char *machine;	 /* "q35" */
 	const char *kernel;
 	const char *initrd;
-	const char *usr_dir;	   /* shared read-only as mount tag "hostusr" */
-	const char *guest_dir;	   /* Bulkhead's guest programs, read-only, tag "bulkhead" */
-	const char *guest_agent;   /* qrexec-agent relative to guest_dir, "" if none */
-	const char *gui_agent;	   /* gui-agent relative to guest_dir, "" if none */
+	const char *usr_dir; /* shared read-only as mount tag "hostusr" */
+	/* Bulkhead's guest dir ({bin,rpc}/), /opt/bulkhead in the guest: a path the guest sees
+	 * under the shared /usr (an install), or guest_share's subdirectory guest_sub (a build
+	 * tree: the build root, shared read-only as tag "bulkhead"). */
+	const char *guest_usr_path; /* "/usr/lib/bulkhead/guest", or NULL */
+	const char *guest_share;
+	const char *guest_sub;
+	bool gui;		   /* start the VM's X server and gui-agent */
 	const char *home_volume;   /* qcow2, /home/user in the guest */
 	const char *qrexec_socket; /* host end of org.bulkhead.qrexec.0 */
 	const char *gui_socket;	   /* host end of org.bulkhead.gui.0 */

@@ -62,8 +62,9 @@ void init_read_cmdline(struct init_config *cfg)
 	}
 	for (char *w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save)) {
 		take_arg(w, "bulkhead.name=", cfg->name, sizeof(cfg->name));
-		take_arg(w, "bulkhead.qrexec_agent=", cfg->qrexec_agent, sizeof(cfg->qrexec_agent));
-		take_arg(w, "bulkhead.gui_agent=", cfg->gui_agent, sizeof(cfg->gui_agent));
+		take_arg(w, "bulkhead.guest=", cfg->guest, sizeof(cfg->guest));
+		take_arg(w, "bulkhead.gui=", cfg->gui, sizeof(cfg->gui));
+		take_arg(w, "bulkhead.disposable=", cfg->disposable, sizeof(cfg->disposable));
 	}
 	if (!cfg->name[0] || strchr(cfg->name, '/'))
 		strcpy(cfg->name, "bulkhead-vm");
@@ -142,9 +143,8 @@ static bool mount_home(void)
 
 static void make_skeleton(void)
 {
-	static const char *const dirs[] = { "etc", "proc",	   "sys",     "dev",
-					    "run", "home/user",	   "root",    "var/tmp",
-					    "mnt", "opt/bulkhead", "var/lib", "srv" };
+	static const char *const dirs[] = { "etc",  "proc",    "sys", "dev", "run",	"home/user",
+					    "root", "var/tmp", "mnt", "opt", "var/lib", "srv" };
 	static const char *const links[][2] = { { "usr/bin", "bin" },
 						{ "usr/sbin", "sbin" },
 						{ "usr/lib", "lib" },
@@ -190,6 +190,25 @@ static void copy_alternatives(void)
 	closedir(d);
 }
 
+/* /opt/bulkhead: the installed guest dir the host named under the shared /usr, or a
+ * subdirectory of the build tree's share. A name with ".." is not followed anywhere. */
+static void link_guest_dir(const struct init_config *cfg)
+{
+	const char *sub = strncmp(cfg->guest, "share:", 6) == 0 ? cfg->guest + 6 : NULL;
+	char target[INIT_PATH_MAX];
+
+	if (!cfg->guest[0] || strstr(cfg->guest, "..") ||
+	    (!sub && strncmp(cfg->guest, "/usr/", 5) != 0) || (sub && strchr(sub, '/')))
+		return init_log("no usable bulkhead.guest= on the command line");
+	if (sub && mount_9p("bulkhead", INIT_NEWROOT INIT_GUEST_SHARE) < 0)
+		return;
+	if (sub)
+		snprintf(target, sizeof(target), INIT_GUEST_SHARE "/%s", sub);
+	else
+		snprintf(target, sizeof(target), "%s", cfg->guest);
+	init_symlink(target, INIT_NEWROOT INIT_GUEST_DIR);
+}
+
 /* Move /proc, /sys, /dev under the new root and make it "/" (switch_root, minus the exec:
  * this process stays PID 1). */
 static int switch_root(void)
@@ -224,8 +243,7 @@ int init_make_root(struct init_config *cfg)
 	copy_alternatives();
 	if (mount_9p("hostusr", INIT_NEWROOT "/usr") < 0)
 		return -1;
-	if (mount_9p("bulkhead", INIT_NEWROOT INIT_GUEST_DIR) < 0)
-		cfg->qrexec_agent[0] = cfg->gui_agent[0] = '\0';
+	link_guest_dir(cfg);
 	cfg->have_home = mount_home();
 	if (switch_root() < 0)
 		return -1;

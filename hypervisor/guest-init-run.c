@@ -21,10 +21,14 @@
 #define MAX_RESTARTS 5
 #define MAX_INPUTS 8
 
+/* The qrexec agent's: it runs as root and gives what it starts the user's identity (HOME,
+ * USER, XDG_RUNTIME_DIR) itself, and the VM's display, so that a GUI application started by
+ * `vmctl run` or from the host's menu appears on it. */
 static const char *const service_env[] = {
 	"PATH=" INIT_GUEST_DIR "/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
 	"HOME=/root",
 	"LANG=C.UTF-8",
+	"DISPLAY=:0",
 	"BULKHEAD_RUNTIME_DIR=/run/bulkhead",
 	"XDG_DATA_DIRS=/etc/bulkhead/xdg-data:/usr/local/share:/usr/share",
 	"BROWSER=vm-open-url",
@@ -91,30 +95,23 @@ static struct init_service *add_service(struct init_config *cfg, const char *wha
 	return s;
 }
 
-static bool guest_program(const char *rel, char *path, size_t size)
-{
-	if (!rel[0] || strstr(rel, ".."))
-		return false;
-	snprintf(path, size, INIT_GUEST_DIR "/%s", rel);
-	return access(path, X_OK) == 0;
-}
-
 /* The VM's own display and the agent that mirrors it to the host's guid. */
 static void start_gui(struct init_config *cfg)
 {
-	char agent[INIT_PATH_MAX];
 	struct init_service *s;
 
-	if (!guest_program(cfg->gui_agent, agent, sizeof(agent)))
+	if (strcmp(cfg->gui, "1") != 0)
 		return;
+	if (access(INIT_GUI_AGENT, X_OK) < 0)
+		return init_log("no %s: no display in this VM", INIT_GUI_AGENT);
 	s = add_service(cfg, "Xvfb",
 			(const char *const[]){ "/usr/bin/Xvfb", ":0", "-nolisten", "tcp", "-screen",
 					       "0", "1920x1080x24", NULL });
 	s->as_user = true;
 	spawn(s);
 	s = add_service(cfg, "gui-agent",
-			(const char *const[]){ agent, "--channel", INIT_GUI_PORT, "--display", ":0",
-					       NULL });
+			(const char *const[]){ INIT_GUI_AGENT, "--channel", INIT_GUI_PORT,
+					       "--display", ":0", NULL });
 	s->as_user = true;
 	s->wait_for = "/tmp/.X11-unix/X0";
 	spawn(s);
@@ -122,24 +119,28 @@ static void start_gui(struct init_config *cfg)
 
 void init_start_services(struct init_config *cfg)
 {
-	char agent[INIT_PATH_MAX];
 	struct init_service *s;
 
 	/* The agents' runtime dirs: root's for qrexec-agent (its socket for guest programs is
 	 * made accessible by the agent itself), the user's for X and the session. */
 	init_mkdir_p("/run/bulkhead", 0755);
+	/* common/paths.h's BULKHEAD_DISPOSABLE_MARK, for the guest's services. */
+	if (strcmp(cfg->disposable, "1") == 0)
+		init_write_file("/run/bulkhead/disposable", "1\n", 0644);
 	init_mkdir_p("/run/user/1000", 0700);
 	if (chown("/run/user/1000", INIT_USER_UID, INIT_USER_UID) < 0)
 		init_log("chown /run/user/1000 failed");
 
-	if (guest_program(cfg->qrexec_agent, agent, sizeof(agent))) {
-		s = add_service(
-			cfg, "qrexec-agent",
-			(const char *const[]){ agent, "--channel", INIT_QREXEC_PORT, NULL });
+	/* --user: services and commands run as the VM's user; the host may still ask for root
+	 * for one command (vmctl run -u root). */
+	cfg->have_agent = access(INIT_QREXEC_AGENT, X_OK) == 0;
+	if (cfg->have_agent) {
+		s = add_service(cfg, "qrexec-agent",
+				(const char *const[]){ INIT_QREXEC_AGENT, "--channel",
+						       INIT_QREXEC_PORT, "--user", "user", NULL });
 		spawn(s);
 	} else {
-		init_log("no qrexec-agent in the guest share");
-		cfg->qrexec_agent[0] = '\0';
+		init_log("no %s", INIT_QREXEC_AGENT);
 	}
 	start_gui(cfg);
 }
@@ -150,7 +151,7 @@ void init_announce_ready(const struct init_config *cfg)
 	char line[128];
 	int fd;
 
-	if (cfg->qrexec_agent[0])
+	if (cfg->have_agent)
 		return;
 	/* The write blocks until the host end connects: a child waits for that, init does not. */
 	if (fork() != 0)

@@ -6,7 +6,12 @@
 #include <sys/types.h>
 
 #define INIT_NEWROOT "/newroot"
+/* Bulkhead's guest programs ({bin,rpc}/): common/paths.h's BULKHEAD_GUEST_ROOT. A link to the
+ * installed dir under /usr, or into the build tree's 9p share mounted at INIT_GUEST_SHARE. */
 #define INIT_GUEST_DIR "/opt/bulkhead"
+#define INIT_GUEST_SHARE "/opt/bulkhead-share"
+#define INIT_QREXEC_AGENT INIT_GUEST_DIR "/bin/qrexec-agent"
+#define INIT_GUI_AGENT INIT_GUEST_DIR "/bin/gui-agent"
 #define INIT_PORT_DIR "/dev/virtio-ports"
 #define INIT_QREXEC_PORT INIT_PORT_DIR "/org.bulkhead.qrexec.0"
 #define INIT_GUI_PORT INIT_PORT_DIR "/org.bulkhead.gui.0"
@@ -26,9 +31,11 @@ struct init_service {
 };
 
 struct init_config {
-	char name[64];		/* bulkhead.name= */
-	char qrexec_agent[256]; /* bulkhead.qrexec_agent=, relative to INIT_GUEST_DIR */
-	char gui_agent[256];	/* bulkhead.gui_agent= */
+	char name[64];	    /* bulkhead.name= */
+	char guest[256];    /* bulkhead.guest=: /usr/... or share:SUBDIR */
+	char gui[4];	    /* bulkhead.gui=1: start Xvfb and the gui agent */
+	char disposable[4]; /* bulkhead.disposable=1: a disposable VM */
+	bool have_agent;    /* the qrexec agent was found and started */
 	bool have_home;
 	struct init_service svc[3]; /* qrexec-agent, Xvfb, gui-agent */
 	int n_svc;

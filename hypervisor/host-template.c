@@ -21,6 +21,9 @@
 #ifndef BULKHEAD_LIBEXECDIR
 #define BULKHEAD_LIBEXECDIR "/usr/local/libexec/bulkhead"
 #endif
+#ifndef BULKHEAD_GUEST_DIR
+#define BULKHEAD_GUEST_DIR "/usr/local/lib/bulkhead/guest"
+#endif
 
 #define HOME_VOLUME_SIZE "2G"
 
@@ -156,28 +159,50 @@ static int vm_files(const struct hv_paths *p, const char *name, struct vm_files 
 	return r;
 }
 
-/* Where the guest finds its gui agent: $BULKHEAD_GUEST_GUI_AGENT ("" for none), else the
- * installed one when there is one. A VM without it runs no X server. */
-static const char *gui_agent(const char *guest_dir)
+/* The guest dir: $BULKHEAD_GUEST_DIR (a build tree's build/guest), else the installed one. */
+static const char *guest_dir(void)
 {
-	const char *env = getenv("BULKHEAD_GUEST_GUI_AGENT");
+	const char *env = getenv("BULKHEAD_GUEST_DIR");
+
+	return env && env[0] ? env : BULKHEAD_GUEST_DIR;
+}
+
+/* A VM runs an X server and the gui agent when the guest dir has one, unless
+ * $BULKHEAD_GUEST_GUI=0 (headless tests and demos: VMs without X boot faster). */
+static bool guest_has_gui(const char *dir)
+{
+	const char *env = getenv("BULKHEAD_GUEST_GUI");
 	char path[HV_PATH_MAX];
 
-	if (env)
-		return env;
-	if (str_printf(path, sizeof(path), "%s/gui-agent", guest_dir) >= 0 &&
-	    access(path, X_OK) == 0)
-		return "gui-agent";
-	return "";
+	if (env && streq(env, "0"))
+		return false;
+	return str_printf(path, sizeof(path), "%s/bin/gui-agent", dir) >= 0 &&
+	       access(path, X_OK) == 0;
+}
+
+/* Under /usr the guest sees the dir as it is; elsewhere its parent is shared over 9p. */
+static int guest_dir_config(const char *dir, struct vm_host_config *h, char *parent, size_t size)
+{
+	const char *slash = strrchr(dir, '/');
+
+	if (str_startswith(dir, "/usr/")) {
+		h->guest_usr_path = dir;
+		return 0;
+	}
+	if (!slash || slash == dir || str_copy(parent, size, dir) < 0)
+		return -EINVAL;
+	parent[slash - dir] = '\0';
+	h->guest_share = parent;
+	h->guest_sub = slash + 1;
+	return 0;
 }
 
 int hv_host_domain_xml(const struct hv_paths *p, const struct hv_host_files *files,
 		       const struct vm_props *props, const char *uuid, char **ret)
 {
 	struct vm_files f;
-	const char *guest_dir = getenv("BULKHEAD_GUEST_DIR");
-	const char *agent = getenv("BULKHEAD_GUEST_QREXEC_AGENT");
-	const char *gui = gui_agent(guest_dir && guest_dir[0] ? guest_dir : BULKHEAD_LIBEXECDIR);
+	char share[HV_PATH_MAX];
+	const char *dir = guest_dir();
 	struct vm_host_config h = {
 		.uuid = uuid,
 		.domain_type = hv_kvm_usable() ? "kvm" : "qemu",
@@ -186,9 +211,7 @@ int hv_host_domain_xml(const struct hv_paths *p, const struct hv_host_files *fil
 		.kernel = files->kernel,
 		.initrd = files->initrd,
 		.usr_dir = "/usr",
-		.guest_dir = guest_dir && guest_dir[0] ? guest_dir : BULKHEAD_LIBEXECDIR,
-		.guest_agent = agent ? agent : "qrexec-agent",
-		.gui_agent = gui ? gui : "",
+		.gui = guest_has_gui(dir),
 		.home_volume = f.volume,
 		.qrexec_socket = f.qrexec,
 		.gui_socket = f.gui,
@@ -196,6 +219,8 @@ int hv_host_domain_xml(const struct hv_paths *p, const struct hv_host_files *fil
 	};
 	int r = vm_files(p, props->name, &f);
 
+	if (r >= 0)
+		r = guest_dir_config(dir, &h, share, sizeof(share));
 	if (r < 0)
 		return r;
 	return vm_domain_xml(props, &h, ret);

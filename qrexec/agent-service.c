@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -33,6 +33,10 @@ extern char **environ;
 
 /* Pipes big enough that a fast service and the channel rarely wait on each other. */
 #define SERVICE_PIPE_SIZE (1024 * 1024)
+/* QREXEC_* (4) and the identity (4). */
+#define SERVICE_VARS 8
+
+static const struct agent_user root_user = { .set = true, .name = "root", .home = "/root" };
 
 struct service_file {
 	char path[4096];
@@ -62,51 +66,112 @@ static int service_lookup(struct agent *a, const struct qrexec_call *call, struc
 	return service_lookup_one(a, call->service, ret);
 }
 
-/* environ plus the QREXEC_* variables; the strings live in vars. */
-static char **service_env(const struct qrexec_exec *e, char vars[4][256])
+/* Variables the child gets from who it runs as, not from the agent's own environment. */
+static bool is_identity_var(const char *v)
 {
-	size_t n = 0;
+	static const char *const names[] = { "QREXEC_",
+					     "HOME=", "USER=", "LOGNAME=", "XDG_RUNTIME_DIR=" };
+
+	for (size_t i = 0; i < ELEMENTSOF(names); i++)
+		if (str_startswith(v, names[i]))
+			return true;
+	return false;
+}
+
+/* environ, less identity, plus the QREXEC_* variables and who the child is; the strings live
+ * in vars. */
+static char **service_env(const struct qrexec_exec *e, const struct agent_user *u,
+			  char vars[SERVICE_VARS][300])
+{
+	size_t n = 0, k = 0, v = 0;
 
 	while (environ[n])
 		n++;
-	char **env = calloc(n + 5, sizeof(char *));
+	char **env = calloc(n + SERVICE_VARS + 1, sizeof(char *));
 	if (!env)
 		return NULL;
-	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!str_startswith(environ[i], "QREXEC_"))
+		if (!is_identity_var(environ[i]) || (!u && !str_startswith(environ[i], "QREXEC_")))
 			env[k++] = environ[i];
-	snprintf(vars[0], 256, "QREXEC_REMOTE_DOMAIN=%s", e->source);
-	snprintf(vars[1], 256, "QREXEC_SERVICE_ARGUMENT=%s", e->call.argument);
-	snprintf(vars[2], 256, "QREXEC_REQUESTED_TARGET=%s",
+	snprintf(vars[v++], 300, "QREXEC_REMOTE_DOMAIN=%s", e->source);
+	snprintf(vars[v++], 300, "QREXEC_SERVICE_ARGUMENT=%s", e->call.argument);
+	snprintf(vars[v++], 300, "QREXEC_REQUESTED_TARGET=%s",
 		 e->call.target[0] ? e->call.target : "@default");
-	snprintf(vars[3], 256, "QREXEC_SERVICE_FULL_NAME=%s", e->call.full);
-	for (int i = 0; i < 4; i++)
+	snprintf(vars[v++], 300, "QREXEC_SERVICE_FULL_NAME=%s", e->call.full);
+	if (u) {
+		snprintf(vars[v++], 300, "HOME=%s", u->home);
+		snprintf(vars[v++], 300, "USER=%s", u->name);
+		snprintf(vars[v++], 300, "LOGNAME=%s", u->name);
+		snprintf(vars[v++], 300, "XDG_RUNTIME_DIR=/run/user/%u", (unsigned)u->uid);
+	}
+	for (size_t i = 0; i < v; i++)
 		env[k++] = vars[i];
 	return env;
 }
 
-static int spawn_attrs(posix_spawnattr_t *attr)
+/* Who a call's child runs as: the VM's user, unless the host asked for root for its command
+ * (vmctl run -u root); NULL: as the agent itself (no --user, or not started as root). */
+static const struct agent_user *run_as(const struct agent *a, const struct qrexec_exec *e)
 {
-	sigset_t none, defaults;
-
-	sigemptyset(&none);
-	sigemptyset(&defaults);
-	sigaddset(&defaults, SIGPIPE);
-	sigaddset(&defaults, SIGCHLD);
-	posix_spawnattr_init(attr);
-	posix_spawnattr_setsigmask(attr, &none);
-	posix_spawnattr_setsigdefault(attr, &defaults);
-	return posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	if (!a->user.set)
+		return NULL;
+	if ((e->flags & QREXEC_EXEC_COMMAND) && (e->flags & QREXEC_EXEC_AS_ROOT))
+		return &root_user;
+	return &a->user;
 }
 
-/* Child's fds: 0,1,2 from the pipes' child ends (its cwd is the agent's: $HOME). */
-static void spawn_actions(posix_spawn_file_actions_t *fa, int p_in[2], int p_out[2], int p_err[2])
+static int become(const struct agent_user *u)
 {
-	posix_spawn_file_actions_init(fa);
-	posix_spawn_file_actions_adddup2(fa, p_in[0], 0);
-	posix_spawn_file_actions_adddup2(fa, p_out[1], 1);
-	posix_spawn_file_actions_adddup2(fa, p_err[1], 2);
+	if (setgroups((size_t)u->n_groups, u->groups) < 0 || setgid(u->gid) < 0 ||
+	    setuid(u->uid) < 0)
+		return -errno;
+	return chdir(u->home) < 0 ? -errno : 0;
+}
+
+/* In the forked child: stdio from the pipes, default signals, the identity, exec. A failure
+ * goes back to the agent as an errno on the close-on-exec pipe err_fd. */
+static _noreturn_ void child_exec(int p[3][2], int err_fd, const struct agent_user *u, char **argv,
+				  char **env)
+{
+	sigset_t none;
+	int r = 0;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	if (dup2(p[0][0], 0) < 0 || dup2(p[1][1], 1) < 0 || dup2(p[2][1], 2) < 0)
+		r = -errno;
+	if (r == 0 && u)
+		r = become(u);
+	if (r == 0) {
+		execvpe(argv[0], argv, env);
+		r = -errno;
+	}
+	(void)!write(err_fd, &r, sizeof(r));
+	_exit(127);
+}
+
+/* fork + exec, rather than posix_spawn: the child must change user first. The agent is single
+ * threaded, so the child may run ordinary code. 0, or the child's -errno from before exec. */
+static int spawn_child(pid_t *pid, int p[3][2], const struct agent_user *u, char **argv, char **env)
+{
+	int err[2], r = 0;
+
+	if (pipe2(err, O_CLOEXEC) < 0)
+		return -errno;
+	*pid = fork();
+	if (*pid == 0)
+		child_exec(p, err[1], u, argv, env);
+	close(err[1]);
+	if (*pid < 0)
+		r = -errno;
+	else if (read(err[0], &r, sizeof(r)) == (ssize_t)sizeof(r))
+		waitpid(*pid, NULL, 0), *pid = 0;
+	else
+		r = 0;
+	close(err[0]);
+	return r;
 }
 
 static int make_pipes(int p[3][2])
@@ -151,11 +216,10 @@ static int spawn_argv(const struct qrexec_exec *e, const char *path, char **argv
 
 static int service_spawn(struct agent_call *c, const struct qrexec_exec *e, const char *path)
 {
-	char vars[4][256], *argv[64];
+	char vars[SERVICE_VARS][300], *argv[64];
+	const struct agent_user *u = run_as(c->agent, e);
 	int p[3][2], r;
-	posix_spawnattr_t attr;
-	posix_spawn_file_actions_t fa;
-	_cleanup_free_ char **env = service_env(e, vars);
+	_cleanup_free_ char **env = service_env(e, u, vars);
 
 	if (!env)
 		return -ENOMEM;
@@ -164,13 +228,9 @@ static int service_spawn(struct agent_call *c, const struct qrexec_exec *e, cons
 		r = make_pipes(p);
 	if (r < 0)
 		return r;
-	spawn_attrs(&attr);
-	spawn_actions(&fa, p[0], p[1], p[2]);
-	r = -posix_spawnp(&c->pid, argv[0], &fa, &attr, argv, env);
-	if (r == -ENOENT) /* found a moment ago: a failure to start, not "not found" */
+	r = spawn_child(&c->pid, p, u, argv, env);
+	if (r == -ENOENT && path) /* found a moment ago: a failure to start, not "not found" */
 		r = -ENOEXEC;
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
 	if (r == 0) {
 		pump_set_dst(&c->pump, 0, TAKE_FD(p[0][1]), false);
 		pump_set_src(&c->pump, 0, TAKE_FD(p[1][0]), false);

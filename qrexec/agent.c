@@ -29,11 +29,8 @@
 #include "log.h"
 #include "local-call.h"
 #include "macro.h"
+#include "paths.h"
 #include "strutil.h"
-
-#ifndef QREXEC_LIBEXEC_RPC_DIR
-#define QREXEC_LIBEXEC_RPC_DIR "/usr/libexec/bulkhead/rpc"
-#endif
 
 int agent_send(struct agent *a, uint32_t type, uint32_t id, const void *payload, size_t len)
 {
@@ -316,31 +313,31 @@ static int setup_channel(struct agent *a, const char *spec)
 	return 0;
 }
 
-/* Started as root by the guest's init, the agent needs root only to open its channel and
- * socket: services then run as the VM's user, as in Qubes (user= in policy is not used). */
-static int drop_privileges(struct agent *a)
+/* Started as root by the guest's init, the agent keeps root so that the host may run a command
+ * as root; services and every other command run as the VM's user (agent-service.c drops to it
+ * in the child), as in Qubes. Looked up once here: the children only call set*id(). */
+static int lookup_user(struct agent *a, const char *name)
 {
-	struct passwd *pw;
+	struct agent_user *u = &a->user;
+	struct passwd *pw = getpwnam(name);
 
-	if (!a->user || geteuid() != 0)
-		return 0;
-	pw = getpwnam(a->user);
 	if (!pw)
-		return log_error_errno(ENOENT, "No user %s.", a->user);
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
-	    setuid(pw->pw_uid) < 0)
-		return log_error_errno(errno, "Cannot become %s: %m", a->user);
-	setenv("HOME", pw->pw_dir, 1);
-	setenv("USER", pw->pw_name, 1);
-	setenv("LOGNAME", pw->pw_name, 1);
+		return log_error_errno(ENOENT, "No user %s.", name);
+	u->n_groups = (int)ELEMENTSOF(u->groups);
+	if (getgrouplist(pw->pw_name, pw->pw_gid, u->groups, &u->n_groups) < 0)
+		return log_error_errno(E2BIG, "User %s is in too many groups.", name);
+	if (str_copy(u->name, sizeof(u->name), pw->pw_name) < 0 ||
+	    str_copy(u->home, sizeof(u->home), pw->pw_dir) < 0)
+		return log_error_errno(ENAMETOOLONG, "User %s: name or home too long.", name);
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	u->set = geteuid() == 0 && pw->pw_uid != 0;
 	return 0;
 }
 
 /* Services start in $HOME, as they would from a login; no home is not an error. */
-static void enter_home(void)
+static void enter_home(const char *home)
 {
-	const char *home = getenv("HOME");
-
 	if (home && chdir(home) < 0)
 		log_debug_errno(errno, "Cannot enter %s: %m", home);
 }
@@ -377,8 +374,10 @@ static int setup_listen(struct agent *a)
 
 static int default_rpc_dirs(struct agent *a)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	const char *xdg = a->user.set ? NULL : getenv("XDG_CONFIG_HOME");
+	const char *home = a->user.set ? a->user.home : getenv("HOME");
 
+	/* The user's own services are theirs to add: their home, whoever the agent runs as. */
 	a->rpc_dirs = calloc(3, sizeof(char *));
 	if (!a->rpc_dirs)
 		return log_oom();
@@ -387,7 +386,7 @@ static int default_rpc_dirs(struct agent *a)
 		a->rpc_dirs[a->n_rpc_dirs++] = str_new_printf("%s/bulkhead/rpc", xdg);
 	else if (home)
 		a->rpc_dirs[a->n_rpc_dirs++] = str_new_printf("%s/.config/bulkhead/rpc", home);
-	a->rpc_dirs[a->n_rpc_dirs++] = strdup(QREXEC_LIBEXEC_RPC_DIR);
+	a->rpc_dirs[a->n_rpc_dirs++] = strdup(BULKHEAD_GUEST_RPCDIR);
 	for (size_t i = 0; i < a->n_rpc_dirs; i++)
 		if (!a->rpc_dirs[i])
 			return log_oom();
@@ -425,7 +424,7 @@ static int parse_args(struct agent *a, int argc, char **argv, const char **chann
 		else if (o == 'r')
 			r = add_rpc_dir(a, optarg);
 		else if (o == 'u')
-			a->user = optarg;
+			r = lookup_user(a, optarg);
 		else
 			r = -EINVAL;
 	}
@@ -449,9 +448,8 @@ int main(int argc, char **argv)
 	if (parse_args(&a, argc, argv, &channel) < 0)
 		return 2;
 	if (setup_channel(&a, channel) < 0 || msg_reader_init(&a.rd, QREXEC_MSG_MAX) < 0 ||
-	    setup_signals(&a) < 0 || setup_listen(&a) < 0 || drop_privileges(&a) < 0 ||
-	    hello(&a) < 0)
+	    setup_signals(&a) < 0 || setup_listen(&a) < 0 || hello(&a) < 0)
 		return 1;
-	enter_home();
+	enter_home(a.user.set ? a.user.home : getenv("HOME"));
 	return run(&a) < 0 ? 1 : 0;
 }

@@ -40,7 +40,17 @@ struct agent {
 	int listen_fd;
 	int sigfd;
 	const char *domain;
-	const char *user; /* --user: drop to this user after setup (an agent started as root) */
+	/* --user: who services and host commands run as; the agent itself stays root so that a
+	 * host command may ask for root (vmctl run -u root). Unset: everything runs as the agent. */
+	struct agent_user {
+		bool set;
+		uid_t uid;
+		gid_t gid;
+		gid_t groups[32];
+		int n_groups;
+		char name[32];
+		char home[256];
+	} user;
 	char **rpc_dirs;
 	size_t n_rpc_dirs;
 	uint32_t next_id;

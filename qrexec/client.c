@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * qrexec-client -d VM [--] SERVICE[+ARG] | -d VM --command CMD [ARGS...]: the host runs a
+ * qrexec-client -d VM [--] SERVICE[+ARG] | -d VM [-u root] --command CMD...: the host runs a
  * service (or, as the admin, any command) in a VM through that VM's daemon, with our
  * stdin/stdout/stderr as the call's. No policy: the host user is the admin.
  *
@@ -57,7 +57,8 @@ static int connect_daemon(const char *vm)
 }
 
 /* The exec request, with a NUL-separated argv after it for --command. */
-static int send_request(struct client *c, const char *vm, const char *service, char **cmd)
+static int send_request(struct client *c, const char *vm, const char *service, char **cmd,
+			bool as_root)
 {
 	size_t len = 0;
 	for (size_t i = 0; cmd && cmd[i]; i++)
@@ -66,7 +67,8 @@ static int send_request(struct client *c, const char *vm, const char *service, c
 	if (!buf)
 		return -ENOMEM;
 	struct qrexec_exec_request *req = (struct qrexec_exec_request *)buf;
-	int r = qrexec_exec_request_init(req, ADMIN_VM, vm, service, cmd ? QREXEC_EXEC_COMMAND : 0);
+	uint32_t flags = (cmd ? QREXEC_EXEC_COMMAND : 0) | (as_root ? QREXEC_EXEC_AS_ROOT : 0);
+	int r = qrexec_exec_request_init(req, ADMIN_VM, vm, service, flags);
 	if (r < 0)
 		return r;
 	size_t off = sizeof(*req);
@@ -160,7 +162,7 @@ static int run(struct client *c)
 static int usage(void)
 {
 	fprintf(stderr, "Usage: qrexec-client -d VM [--] SERVICE[+ARG]\n"
-			"       qrexec-client -d VM --command CMD [ARGS...]\n");
+			"       qrexec-client -d VM [-u root|user] --command CMD [ARGS...]\n");
 	return 2;
 }
 
@@ -169,20 +171,23 @@ int main(int argc, char **argv)
 	static const struct option opts[] = { { "command", no_argument, NULL, 'c' }, {} };
 	static struct client c = { .link = -1 };
 	const char *vm = NULL;
-	bool command = false;
+	bool command = false, as_root = false;
 	int o;
 
 	log_set_ident("qrexec-client");
 	signal(SIGPIPE, SIG_IGN);
-	while ((o = getopt_long(argc, argv, "+d:", opts, NULL)) >= 0) {
+	while ((o = getopt_long(argc, argv, "+d:u:", opts, NULL)) >= 0) {
 		if (o == 'd')
 			vm = optarg;
 		else if (o == 'c')
 			command = true;
+		else if (o == 'u' && (streq(optarg, "root") || streq(optarg, "user")))
+			as_root = streq(optarg, "root");
 		else
 			return usage();
 	}
-	if (!vm || optind >= argc || (!command && optind + 1 != argc))
+	/* -u is for commands: a service runs as the VM's user, whatever the caller. */
+	if (!vm || optind >= argc || (!command && optind + 1 != argc) || (as_root && !command))
 		return usage();
 	pump_init(&c.pump, false, link_send, &c);
 	c.link = connect_daemon(vm);
@@ -190,7 +195,7 @@ int main(int argc, char **argv)
 		return log_error_errno(c.link, "VM %s is not running: %m", vm), QREXEC_EXIT_PROBLEM;
 	if (msg_reader_init(&c.rd, QREXEC_MSG_MAX) < 0 ||
 	    send_request(&c, vm, command ? "qrexec.Command" : argv[optind],
-			 command ? argv + optind : NULL) < 0)
+			 command ? argv + optind : NULL, as_root) < 0)
 		return QREXEC_EXIT_PROBLEM;
 	int r = run(&c);
 	return r < 0 ? QREXEC_EXIT_PROBLEM : r;

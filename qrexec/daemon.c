@@ -12,6 +12,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -79,12 +80,36 @@ struct dcall *daemon_call_new(struct daemon *d, bool incoming)
 	return NULL;
 }
 
+static bool any_call(const struct daemon *d)
+{
+	for (size_t i = 0; i < DAEMON_SLOTS; i++)
+		if (d->calls[i].used)
+			return true;
+	return false;
+}
+
 void daemon_call_free(struct daemon *d, struct dcall *c)
 {
 	c->link = safe_close(c->link);
 	msg_reader_finish(&c->lrd);
 	outq_finish(&c->lq);
 	c->used = false;
+	d->served = true;
+	if (d->disposable && !any_call(d)) {
+		log_info("The last call of disposable %s ended.", d->domain);
+		exit(EXIT_SUCCESS); /* bulkheadd destroys the VM */
+	}
+}
+
+/* <runtime>/qrexec/<vm>.ready: the agent answered; bulkheadd pauses preloaded disposables
+ * only then, so that taking one means a resume, never a boot. */
+static void mark_ready(struct daemon *d)
+{
+	_cleanup_free_ char *path = str_new_printf("%s/qrexec/%s.ready", d->runtime_dir, d->domain);
+	_cleanup_close_ int fd = path ? open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600) : -1;
+
+	if (fd < 0)
+		log_warning_errno(errno, "Cannot write %s: %m", path ? path : "the ready file");
 }
 
 /* Free a call once both of its sides have ended; a link with output queued waits for it. */
@@ -107,6 +132,7 @@ static void drain_channel(struct daemon *d)
 			if (m.type != QREXEC_MSG_HELLO || qrexec_parse_hello(&m, &version) < 0)
 				daemon_violation(d, "no valid hello.");
 			d->hello_done = true;
+			mark_ready(d);
 			continue;
 		}
 		dcall_on_agent_message(d, &m);
@@ -278,6 +304,7 @@ static int parse_args(struct daemon *d, int argc, char **argv, const char **chan
 		{ "domain", required_argument, NULL, 'd' },
 		{ "channel", required_argument, NULL, 'c' },
 		{ "runtime-dir", required_argument, NULL, 'r' },
+		{ "disposable", no_argument, NULL, 'D' },
 		{},
 	};
 	int o;
@@ -289,6 +316,8 @@ static int parse_args(struct daemon *d, int argc, char **argv, const char **chan
 			*channel = optarg;
 		else if (o == 'r')
 			d->runtime_dir = strdup(optarg);
+		else if (o == 'D')
+			d->disposable = true;
 		else
 			return -EINVAL;
 	}
@@ -299,11 +328,14 @@ static int parse_args(struct daemon *d, int argc, char **argv, const char **chan
 	return d->runtime_dir ? 0 : -ENOMEM;
 }
 
-/* Everything is open: the channel, the listening socket. From here on only Unix sockets. */
-static int enter_sandbox(void)
+/* Everything is open: the channel, the listening socket. From here on Unix sockets, and one
+ * kind of file: the ready marker in <runtime>/qrexec (created, never removed). */
+static int enter_sandbox(struct daemon *d)
 {
+	_cleanup_free_ char *dir = str_new_printf("%s/qrexec", d->runtime_dir);
+	struct sandbox_path ready = { dir, SANDBOX_FS_MAKE_REG };
 	struct sandbox_status st;
-	int r = sandbox_apply(&sandbox_profile_qrexec_daemon, NULL, 0, &st);
+	int r = dir ? sandbox_apply(&sandbox_profile_qrexec_daemon, &ready, 1, &st) : -ENOMEM;
 
 	if (r < 0)
 		return log_error_errno(r, "Cannot enter the sandbox: %m");
@@ -320,14 +352,14 @@ int main(int argc, char **argv)
 	log_parse_environment();
 	if (parse_args(&d, argc, argv, &channel) < 0) {
 		fprintf(stderr, "Usage: qrexec-daemon --domain NAME --channel SPEC "
-				"[--runtime-dir DIR]\n");
+				"[--runtime-dir DIR] [--disposable]\n");
 		return 2;
 	}
 	static char ident[64];
 	snprintf(ident, sizeof(ident), "qrexec-daemon[%s]", d.domain);
 	log_set_ident(ident);
 	signal(SIGPIPE, SIG_IGN);
-	if (setup_channel(&d, channel) < 0 || setup_socket(&d) < 0 || enter_sandbox() < 0)
+	if (setup_channel(&d, channel) < 0 || setup_socket(&d) < 0 || enter_sandbox(&d) < 0)
 		return 1;
 	run(&d);
 }

@@ -87,7 +87,9 @@ int qrexec_parse_exec_request(const struct msg *m, struct qrexec_exec *ret)
 	    qrexec_field_copy(untrusted_target, req.target, sizeof(req.target)) < 0 ||
 	    qrexec_field_copy(untrusted_service, req.service, sizeof(req.service)) < 0)
 		return -EBADMSG;
-	if ((ret->flags & ~QREXEC_EXEC_COMMAND) || req.reserved)
+	if ((ret->flags & ~(QREXEC_EXEC_COMMAND | QREXEC_EXEC_AS_ROOT)) || req.reserved)
+		return -EBADMSG;
+	if ((ret->flags & QREXEC_EXEC_AS_ROOT) && !(ret->flags & QREXEC_EXEC_COMMAND))
 		return -EBADMSG;
 	if (!(ret->flags & QREXEC_EXEC_COMMAND) && m->len != sizeof(req))
 		return -EBADMSG;

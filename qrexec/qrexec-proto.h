@@ -7,6 +7,8 @@
  *   1  (issue 4) hello, call request/exec request, connected/refused, stdin/stdout/stderr data
  *      with empty-payload EOF, per-direction credit windows, exit, close; policy query/reply;
  *      local call with passed fds.
+ *   1  (issue 12) QREXEC_EXEC_AS_ROOT: the host's command as root; everything else runs as the
+ *      VM's user. Only host programs set exec flags (daemons accept links from their own uid).
  *
  * Framing is common/msg.h: a 12-byte little-endian header {type, id, len}. id is the call id on
  * a VM channel (0 = the connection), 0 on links and the local socket (one call per
@@ -76,6 +78,7 @@ struct qrexec_call_request {
 _Static_assert(sizeof(struct qrexec_call_request) == 192, "call request is 192 bytes");
 
 #define QREXEC_EXEC_COMMAND 1u /* followed by a NUL-separated argv to run (host callers only) */
+#define QREXEC_EXEC_AS_ROOT 2u /* with COMMAND: run it as root, not as the VM's user (-u root) */
 
 struct qrexec_exec_request {
 	char source[QREXEC_NAME_FIELD];

@@ -21,9 +21,7 @@ static const struct vm_host_config host_tcg = {
 	.kernel = "/boot/vmlinuz-6.1.0-56-amd64",
 	.initrd = "/state/boot/initramfs-6.1.0-56-amd64.img",
 	.usr_dir = "/usr",
-	.guest_dir = "/usr/libexec/bulkhead",
-	.guest_agent = "qrexec-agent",
-	.gui_agent = "",
+	.guest_usr_path = "/usr/lib/bulkhead/guest",
 	.home_volume = "/state/vms/work/private.qcow2",
 	.qrexec_socket = "/run/user/1000/bulkhead/vms/work/qrexec.sock",
 	.gui_socket = "/run/user/1000/bulkhead/vms/work/gui.sock",
@@ -36,9 +34,10 @@ static struct vm_host_config host_kvm(void)
 
 	h.domain_type = "kvm";
 	h.uuid = "0b6f8c1e-3c2a-4d6e-9f00-1234567890ab";
-	h.guest_dir = "/home/dev/src/bulkhead/build & co";
-	h.guest_agent = "qrexec/qrexec-agent";
-	h.gui_agent = "guid/gui-agent";
+	h.guest_usr_path = NULL;
+	h.guest_share = "/home/dev/src/bulkhead/build & co";
+	h.guest_sub = "guest";
+	h.gui = true;
 	return h;
 }
 
@@ -171,11 +170,64 @@ static void test_setters(void)
 	is_str(buf, "false", "autostart defaults to false");
 }
 
+/* The menu property: a set of desktop ids, edited one at a time or set whole. */
+static void test_menu(void)
+{
+	struct vm_props p;
+	char many[VM_MENU_TEXT_MAX] = "";
+
+	vm_props_init(&p, "work");
+	is_int(vm_props_set(&p, "menu", "debian-xterm, dillo,debian-xterm"), 0,
+	       "menu set from a list");
+	is_str(p.menu, "debian-xterm,dillo", "  duplicates dropped, order kept");
+	ok(vm_props_menu_has(&p, "dillo") && !vm_props_menu_has(&p, "dill"),
+	   "  membership is exact");
+	is_int(vm_props_menu_add(&p, "org.gnome.Calculator"), 0, "an id with dots is added");
+	is_int(vm_props_menu_remove(&p, "dillo"), 0, "one id removed");
+	is_str(p.menu, "debian-xterm,org.gnome.Calculator", "  the others kept in order");
+	is_int(vm_props_set(&p, "menu", "ok,../etc/passwd"), -EINVAL, "a path is not an id");
+	is_int(vm_props_menu_add(&p, ".hidden"), -EINVAL, "nor a dot file");
+	is_str(p.menu, "debian-xterm,org.gnome.Calculator", "  refusals change nothing");
+	for (int i = 0; i < VM_MENU_APPS_MAX; i++)
+		str_printf(many + strlen(many), sizeof(many) - strlen(many), "%sa%d", i ? "," : "",
+			   i);
+	is_int(vm_props_set(&p, "menu", many), 0, "%d apps fit", VM_MENU_APPS_MAX);
+	is_int(vm_props_menu_add(&p, "one-more"), -E2BIG, "  one more is refused");
+}
+
+/* The guest dir reaches the kernel command line: nothing that splits it or climbs out of it. */
+static void test_guest_dir(void)
+{
+	static const char *const usr_bad[] = { "/opt/bulkhead", "/usr/lib/../../etc",
+					       "/usr/lib/a b", NULL };
+	static const char *const sub_bad[] = { "..", "a b", "", NULL };
+	struct vm_props work = props("work", (const char *const[]){ NULL });
+	struct vm_host_config h = host_tcg;
+	char *xml = NULL;
+
+	for (size_t i = 0; usr_bad[i]; i++) {
+		h.guest_usr_path = usr_bad[i];
+		is_int(vm_domain_xml(&work, &h, &xml), -EINVAL, "guest dir '%s' refused",
+		       usr_bad[i]);
+	}
+	h = host_kvm();
+	for (size_t i = 0; sub_bad[i]; i++) {
+		h.guest_sub = sub_bad[i];
+		is_int(vm_domain_xml(&work, &h, &xml), -EINVAL, "share subdir '%s' refused",
+		       sub_bad[i]);
+	}
+	h.guest_share = NULL;
+	h.guest_sub = "guest";
+	is_int(vm_domain_xml(&work, &h, &xml), -EINVAL, "a subdir without a share refused");
+}
+
 int main(void)
 {
 	test_golden();
+	test_guest_dir();
 	test_round_trip();
 	test_reject();
 	test_setters();
+	test_menu();
 	return tap_done();
 }

@@ -7,9 +7,9 @@
 . "$BULKHEAD_SOURCE_ROOT/tests/lib/tap.sh"
 . "$BULKHEAD_SOURCE_ROOT/tests/e2e/hypervisor/lib.sh"
 e2e_skip_unless_possible
-[ -x "${BULKHEAD_GUID:-}" ] && [ -n "${BULKHEAD_GUEST_GUI_AGENT_BUILT:-}" ] || skip_all "guid/gui-agent not built"
+[ -x "${BULKHEAD_GUID:-}" ] && [ -x "$BULKHEAD_GUEST_DIR/bin/gui-agent" ] || skip_all "guid/gui-agent not built"
 [ -x "${BULKHEAD_QREXEC_POLICY_DAEMON:-}" ] || skip_all "qrexec-policy-daemon not built"
-export BULKHEAD_GUEST_GUI_AGENT=$BULKHEAD_GUEST_GUI_AGENT_BUILT
+export BULKHEAD_GUEST_GUI=1
 for p in Xvfb xterm xwininfo xdotool xclip; do command -v $p >/dev/null || skip_all "$p not installed"; done
 
 # The host display, before bulkheadd starts (it hands DISPLAY to each VM's guid).

@@ -10,18 +10,6 @@ e2e_skip_unless_possible
 [ -x "${BULKHEAD_QREXEC_POLICY_DAEMON:-}" ] || skip_all "qrexec-policy-daemon not built"
 e2e_setup
 
-# In the guest the build tree is /opt/bulkhead. vm-copy-to finds filecopy-send beside itself,
-# but the broker client lives in qrexec/: small wrappers say where (written before boot).
-G=/opt/bulkhead
-wrappers=$BULKHEAD_BUILD_ROOT/tests/e2e/filecopy/guest-bin
-mkdir -p "$wrappers"
-for p in vm-copy-to vm-move-to; do
-	printf '#!/bin/sh\nexport BULKHEAD_QREXEC_CLIENT_VM=%s/qrexec/qrexec-client-vm\nexec %s/filecopy/%s "$@"\n' \
-		"$G" "$G" "$p" >"$wrappers/$p"
-	chmod 755 "$wrappers/$p"
-done
-export BULKHEAD_GUEST_BINDIR=$G/tests/e2e/filecopy/guest-bin
-
 mkdir -p "$E2E_DIR/policy"
 cat >"$E2E_DIR/policy/50-e2e.policy" <<'POLICY'
 bulkhead.Filecopy  *  work  personal  allow
@@ -37,14 +25,6 @@ trap 'kill $POLICY_PID 2>/dev/null; e2e_cleanup' EXIT
 ok $? "create work, personal and mail"
 "$VMCTL" start work && "$VMCTL" start personal && "$VMCTL" start mail
 ok $? "start all three"
-
-# The service lives in the target's generated /etc (a tmpfs): put it there for this boot.
-for vm in personal mail; do
-	timeout 120 "$VMCTL" run "$vm" -- sh -c "mkdir -p /etc/bulkhead/rpc &&
-		printf '#!/bin/sh\nBULKHEAD_FILECOPY_RECEIVE=$G/filecopy/filecopy-receive exec sh $G/filecopy/bulkhead.Filecopy\n' \
-			>/etc/bulkhead/rpc/bulkhead.Filecopy && chmod 755 /etc/bulkhead/rpc/bulkhead.Filecopy"
-	ok $? "install bulkhead.Filecopy in $vm"
-done
 
 sums='find . -type f | LC_ALL=C sort | xargs md5sum'
 timeout 120 "$VMCTL" run work -- sh -c 'mkdir -p /tmp/docs/sub /tmp/moving &&

@@ -20,11 +20,13 @@ e2e_setup() {
 	if [ -n "${E2E_DISPLAY:-}" ]; then export DISPLAY=$E2E_DISPLAY; else unset DISPLAY; fi
 	E2E_DIR=$(mktemp -d /tmp/bh-e2e.XXXXXX)
 	export BULKHEAD_STATE_DIR=$E2E_DIR/state BULKHEAD_RUNTIME_DIR=$E2E_DIR/run
-	export XDG_RUNTIME_DIR=$E2E_DIR/xdg XDG_CONFIG_HOME=$E2E_DIR/config
+	# XDG_DATA_HOME: bulkheadd writes each VM's menu entries there (hypervisor/menu.c).
+	export XDG_RUNTIME_DIR=$E2E_DIR/xdg XDG_CONFIG_HOME=$E2E_DIR/config XDG_DATA_HOME=$E2E_DIR/data
 	mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 	trap e2e_cleanup EXIT
 	trap 'exit 1' INT TERM
-	dbus-daemon --session --fork --print-address=3 --print-pid=4 \
+	dbus-daemon --config-file="$BULKHEAD_SOURCE_ROOT/tests/lib/test-bus.conf" --fork \
+		--print-address=3 --print-pid=4 \
 		3>"$E2E_DIR/bus.addr" 4>"$E2E_DIR/bus.pid" || { echo "Bail out! no dbus-daemon"; exit 99; }
 	DBUS_SESSION_BUS_ADDRESS=$(cat "$E2E_DIR/bus.addr")
 	export DBUS_SESSION_BUS_ADDRESS

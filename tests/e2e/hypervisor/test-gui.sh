@@ -6,8 +6,8 @@
 . "$BULKHEAD_SOURCE_ROOT/tests/lib/tap.sh"
 . "$BULKHEAD_SOURCE_ROOT/tests/e2e/hypervisor/lib.sh"
 e2e_skip_unless_possible
-[ -x "${BULKHEAD_GUID:-}" ] && [ -n "${BULKHEAD_GUEST_GUI_AGENT_BUILT:-}" ] || skip_all "guid/gui-agent not built"
-export BULKHEAD_GUEST_GUI_AGENT=$BULKHEAD_GUEST_GUI_AGENT_BUILT
+[ -x "${BULKHEAD_GUID:-}" ] && [ -x "$BULKHEAD_GUEST_DIR/bin/gui-agent" ] || skip_all "guid/gui-agent not built"
+export BULKHEAD_GUEST_GUI=1
 for p in Xvfb xterm xwininfo; do command -v $p >/dev/null || skip_all "$p not installed"; done
 
 # The host display, before bulkheadd starts (it hands DISPLAY to guid).

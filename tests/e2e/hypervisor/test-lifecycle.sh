@@ -32,6 +32,12 @@ is "$out" "$(guest_kernel_version)" "  prints the guest's kernel, the host's Deb
 diag "start to first command answered: $(echo "$t1 - $t0" | bc) s (TCG)"
 out=$(timeout 60 "$VMCTL" run work -- sh -c 'echo "a b" | awk "{print \$2}"; readlink -f /usr/bin/awk')
 is "$(echo $out)" "b $(readlink -f /usr/bin/awk)" "  Debian alternatives work in the guest (awk, as xdg-open needs)"
+out=$(timeout 60 "$VMCTL" run work -- sh -c 'echo $(id -un) $HOME $(pwd) $XDG_RUNTIME_DIR')
+is "$out" "user /home/user /home/user /run/user/1000" "vmctl run without -u runs as the VM's user, in its home"
+out=$(timeout 60 "$VMCTL" run -u root work -- sh -c 'echo $(id -un) $HOME; touch /etc/bulkhead-root-was-here')
+is "$out" "root /root" "vmctl run -u root runs as root"
+out=$(timeout 60 "$VMCTL" run work -- sh -c 'touch /etc/nope 2>&1 || echo refused')
+like "$out" "refused" "  and the user cannot write what root owns"
 out=$(timeout 120 "$VMCTL" run personal -- sh -c 'echo out; echo oops >&2; exit 7' 2>"$E2E_DIR/err")
 is "$?" 7 "run passes the exit code through"
 is "$out" "out" "  and stdout"

@@ -23,12 +23,12 @@ ok $? "create work and personal"
 "$VMCTL" start work && "$VMCTL" start personal; ok $? "start both"
 
 # The services live in personal's generated /etc (a tmpfs): put them there for this boot.
-timeout 120 "$VMCTL" run personal -- sh -c '
+timeout 120 "$VMCTL" run -u root personal -- sh -c '
 	mkdir -p /etc/bulkhead/rpc && cd /etc/bulkhead/rpc &&
 	printf "#!/bin/sh\necho \"echo from \$(hostname) to \$QREXEC_REMOTE_DOMAIN: \$(cat)\"\n" >test.Echo &&
 	printf "#!/bin/sh\ntouch /tmp/secret-ran\n" >test.Secret && chmod +x test.Echo test.Secret'
 ok $? "install test services in personal"
-client=/opt/bulkhead/${BULKHEAD_GUEST_QREXEC_AGENT%/*}/qrexec-client-vm
+client=qrexec-client-vm
 
 out=$(timeout 120 "$VMCTL" run work -- sh -c "echo hi | $client personal test.Echo")
 ok $? "work -> personal test.Echo, allowed by policy"

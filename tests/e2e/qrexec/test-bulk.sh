@@ -18,14 +18,14 @@ trap 'kill $POLICY_PID 2>/dev/null; e2e_cleanup' EXIT
 
 "$VMCTL" create work >/dev/null && "$VMCTL" create personal >/dev/null
 "$VMCTL" start work && "$VMCTL" start personal; ok $? "start work and personal"
-timeout 120 "$VMCTL" run personal -- sh -c '
+timeout 120 "$VMCTL" run -u root personal -- sh -c '
 	mkdir -p /etc/bulkhead/rpc && cd /etc/bulkhead/rpc &&
 	printf "#!/bin/sh\nexec cat\n" >test.Cat &&
 	printf "#!/bin/sh\nexec sha256sum\n" >test.Digest &&
 	printf "#!/bin/sh\nhead -c 8000000 /dev/urandom | tee /tmp/sent | sha256sum >/tmp/sent.sum; cat /tmp/sent\n" >test.Source &&
 	chmod +x test.*'
 ok $? "install the test services in personal"
-client=/opt/bulkhead/${BULKHEAD_GUEST_QREXEC_AGENT%/*}/qrexec-client-vm
+client=qrexec-client-vm
 
 # Into a service: 8 MB from work, digested in personal, compared with work's own digest.
 out=$(timeout 120 "$VMCTL" run work -- sh -c "head -c 8000000 /dev/urandom | tee /tmp/in |
