@@ -2,8 +2,21 @@
 #include "macro.h"
 #include "manager-client.h"
 
-static const char *const keys[] = { "class", "label", "state",		"template", "memory",
-				    "vcpus", "tags",  "default_dispvm", "autostart" };
+/* As bulkheadd's vm_prop_keys, with the state: `vmctl prefs VM` shows every one. */
+static const char *const keys[] = {
+	"class",
+	"label",
+	"state",
+	"template",
+	"memory",
+	"vcpus",
+	"tags",
+	"default_dispvm",
+	"autostart",
+	"menu",
+	"template_for_dispvms",
+	"preload_dispvm_max",
+};
 
 static int print_one(const char *name, const char *key, bool with_key)
 {
@@ -17,7 +30,7 @@ static int print_one(const char *name, const char *key, bool with_key)
 	if (!reply)
 		return VMCTL_EXIT_FAILURE;
 	if (with_key)
-		printf("%-15s ", key);
+		printf("%-20s ", key);
 	if (dbus_message_iter_init(reply, &it))
 		manager_print_variant(stdout, &it, false);
 	printf("\n");

@@ -105,8 +105,9 @@ static int check_template(struct bulkheadd *d, const char *name, struct vm_props
 
 static int make_overlay(struct bulkheadd *d, const char *tpl, const char *name)
 {
-	char dir[HV_PATH_MAX], base[HV_PATH_MAX], vol[HV_PATH_MAX + 16], mark[HV_PATH_MAX + 16];
-	int r = hv_vm_state_dir(&d->paths, tpl, base, sizeof(base));
+	char dir[HV_PATH_MAX], tdir[HV_PATH_MAX], base[HV_PATH_MAX + 16], vol[HV_PATH_MAX + 16],
+		mark[HV_PATH_MAX + 16];
+	int r = hv_vm_state_dir(&d->paths, tpl, tdir, sizeof(tdir));
 
 	if (r >= 0)
 		r = hv_vm_state_dir(&d->paths, name, dir, sizeof(dir));
@@ -118,8 +119,8 @@ static int make_overlay(struct bulkheadd *d, const char *tpl, const char *name)
 		r = fd_write_file_atomic(mark, tpl, strlen(tpl), 0600);
 	if (r >= 0)
 		r = str_printf(vol, sizeof(vol), "%s/private.qcow2", dir);
-	if (r >= 0 && str_printf(base, sizeof(base), "%s/private.qcow2", base) < 0)
-		r = -ENAMETOOLONG;
+	if (r >= 0)
+		r = str_printf(base, sizeof(base), "%s/private.qcow2", tdir);
 	return r < 0 ? r
 		     : hv_run((const char *const[]){ "qemu-img", "create", "-q", "-f", "qcow2",
 						     "-F", "qcow2", "-b", base, vol, NULL });
@@ -249,7 +250,7 @@ void hv_dispvm_adopt(struct bulkheadd *d, const struct vm_props *p)
 {
 	struct hv_dispvm *v;
 
-	if (p->klass != VM_CLASS_DISPVM || find(d, p->name))
+	if (p->klass != VM_CLASS_DISPVM || find(d, p->name) || !hv_dispvm_is_transient(d, p->name))
 		return;
 	v = add(d, p->name, p->template_name);
 	/* Its pool state died with the old bulkheadd: a running one is someone's, a paused one
@@ -490,4 +491,42 @@ void hv_dispvm_finish(struct bulkheadd *d)
 	d->dispvm_listen = safe_close(d->dispvm_listen);
 	if (str_printf(path, sizeof(path), "%s/dispvm.sock", d->paths.runtime_dir) >= 0)
 		unlink(path);
+}
+
+int hv_dispvm_check_named(struct bulkheadd *d, const struct vm_props *p, struct hv_error *e)
+{
+	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
+	struct vm_props tpl;
+	int r = hv_vm_get(d, p->template_name, &dom, &tpl, e);
+
+	if (r < 0)
+		return r;
+	if (tpl.klass != VM_CLASS_APPVM || !tpl.template_for_dispvms)
+		return hv_error_set(e, -EINVAL, "VM '%s': '%s' is not a disposable template",
+				    p->name, p->template_name);
+	return 0;
+}
+
+int hv_dispvm_fresh_volume(struct bulkheadd *d, const struct vm_props *p, struct hv_error *e)
+{
+	struct vm_props tpl;
+	char dir[HV_PATH_MAX], vol[HV_PATH_MAX + 16];
+	int r = check_template(d, p->template_name, &tpl, e);
+
+	if (r < 0)
+		return r;
+	if (hv_vm_state_dir(&d->paths, p->name, dir, sizeof(dir)) >= 0 &&
+	    str_printf(vol, sizeof(vol), "%s/private.qcow2", dir) >= 0)
+		unlink(vol);
+	r = make_overlay(d, p->template_name, p->name);
+	if (r >= 0 && str_printf(vol, sizeof(vol), "%s/" MARKER, dir) >= 0)
+		unlink(vol); /* a named disposable's files stay between starts */
+	return r < 0 ? hv_error_set(e, -EIO, "Cannot make a fresh volume for VM '%s'", p->name) : 0;
+}
+
+bool hv_dispvm_is_transient(struct bulkheadd *d, const char *name)
+{
+	_cleanup_(virDomainFreep) virDomainPtr dom = virDomainLookupByName(d->conn, name);
+
+	return find(d, name) || (dom && virDomainIsPersistent(dom) == 0);
 }

@@ -182,6 +182,12 @@ void hv_dispvm_stopped(struct bulkheadd *d, const char *name);
 void hv_dispvm_adopt(struct bulkheadd *d, const struct vm_props *p);
 /* Keep each disposable template's pool at preload_dispvm_max, memory permitting. */
 void hv_dispvm_pool_refill(struct bulkheadd *d);
+/* Named disposables (class DispVM, defined): a valid disposable template, and at each start a
+ * new throw-away overlay of its volume, so every start begins from the template's state. */
+int hv_dispvm_check_named(struct bulkheadd *d, const struct vm_props *p, struct hv_error *e);
+int hv_dispvm_fresh_volume(struct bulkheadd *d, const struct vm_props *p, struct hv_error *e);
+/* Whether the VM is a transient disposable (ends with its last call), not a named one. */
+bool hv_dispvm_is_transient(struct bulkheadd *d, const char *name);
 /* Destroy the template's preloaded disposables (the template itself is about to start). */
 int hv_dispvm_drain(struct bulkheadd *d, const char *template_name, struct hv_error *e);
 

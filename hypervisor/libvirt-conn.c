@@ -68,7 +68,7 @@ static void vm_started(struct bulkheadd *d, const char *name)
 	if (hv_vm_get(d, name, NULL, &props, &e) < 0)
 		return;
 	log_info("VM %s started", name);
-	hv_supervisor_vm_started(d, name, props.label, props.klass == VM_CLASS_DISPVM);
+	hv_supervisor_vm_started(d, name, props.label, hv_dispvm_is_transient(d, name));
 	hv_dbus_state_changed(d, name, "Running");
 }
 
@@ -141,7 +141,7 @@ void hv_libvirt_adopt_running(struct bulkheadd *d)
 		if (virDomainIsActive(list[i].dom) == 1) {
 			log_info("VM %s is running: supervising it again", name);
 			hv_supervisor_vm_started(d, name, list[i].props.label,
-						 list[i].props.klass == VM_CLASS_DISPVM);
+						 hv_dispvm_is_transient(d, name));
 			hv_dispvm_adopt(d, &list[i].props);
 		} else if (list[i].props.autostart && hv_vm_start(d, name, &e) < 0) {
 			log_error("Autostart of %s failed: %s", name, e.message);

@@ -122,6 +122,9 @@ static int check_new(struct bulkheadd *d, const struct vm_props *props, struct h
 	if (streq(props->name, "dom0") || props->klass == VM_CLASS_ADMINVM)
 		return hv_error_set(e, -EINVAL, "VM '%s': the admin VM is the host itself",
 				    props->name);
+	/* A named disposable's template is its disposable template (checked when it starts). */
+	if (props->klass == VM_CLASS_DISPVM)
+		return hv_dispvm_check_named(d, props, e);
 	if (!streq(props->template_name, "host"))
 		return hv_error_set(e, -EINVAL, "VM '%s': template '%s' does not exist",
 				    props->name, props->template_name);
@@ -136,7 +139,13 @@ int hv_vm_create(struct bulkheadd *d, const struct vm_props *requested, struct h
 
 	if (r < 0)
 		return r;
-	if (hv_host_create_volume(&d->paths, props->name) < 0)
+	if (props->klass == VM_CLASS_DISPVM) /* its volume is made fresh at each start */
+		r = hv_vm_state_dir(&d->paths, props->name, dir, sizeof(dir)) < 0 ||
+				    hv_mkdir_p(dir, 0700) < 0
+			    ? hv_error_set(e, -EIO, "Cannot create the state dir of VM '%s'",
+					   props->name)
+			    : 0;
+	else if (hv_host_create_volume(&d->paths, props->name) < 0)
 		r = hv_error_set(e, -EIO, "Cannot create the private volume of VM '%s'",
 				 props->name);
 	else
@@ -227,6 +236,8 @@ int hv_vm_start(struct bulkheadd *d, const char *name, struct hv_error *e)
 		r = check_startable(dom, &props, e);
 	if (r >= 0 && props.template_for_dispvms)
 		r = hv_dispvm_drain(d, name, e);
+	if (r >= 0 && props.klass == VM_CLASS_DISPVM)
+		r = hv_dispvm_fresh_volume(d, &props, e);
 	if (r >= 0)
 		r = define_domain(d, &props, e);
 	if (r < 0)

@@ -10,17 +10,10 @@
 e2e_skip_unless_possible
 [ -x "${BULKHEAD_QREXEC_POLICY_DAEMON:-}" ] || skip_all "qrexec-policy-daemon not built"
 e2e_setup
-mkdir -p "$E2E_DIR/policy"
-cat >"$E2E_DIR/policy/50-e2e.policy" <<'POLICY'
-test.Hostname      *  work    @dispvm:dvm  allow
-test.Hostname      *  @anyvm  @anyvm       deny
-bulkhead.OpenInVM  *  work    @dispvm      allow
-bulkhead.OpenInVM  *  work    @default     allow target=@dispvm:dvm
-POLICY
-"$BULKHEAD_QREXEC_POLICY_DAEMON" --policy-dir "$E2E_DIR/policy" \
-	--audit-log "$E2E_DIR/audit.log" >>"$E2E_DIR/policy.log" 2>&1 &
-POLICY_PID=$!
-trap 'kill $POLICY_PID 2>/dev/null; e2e_cleanup' EXIT
+e2e_policy 'test.Hostname      *  work    @dispvm:dvm  allow' \
+	'test.Hostname      *  @anyvm  @anyvm       deny' \
+	'bulkhead.OpenInVM  *  work    @dispvm      allow' \
+	'bulkhead.OpenInVM  *  work    @default     allow target=@dispvm:dvm'
 
 disposables() { # the disposables libvirt knows, running or not
 	"$VMCTL" list | awk '$3 == "DispVM" { print $1 }'
@@ -90,6 +83,14 @@ is "$?" 0 "xdg-open of a text file in work, routed to a disposable by bulkhead.O
 is "$(grep -c 'OpenInVM' "$E2E_DIR/audit.log")" 3 "  three OpenInVM decisions in the audit log"
 is "$(grep -c 'Started disposable' "$E2E_DIR/bulkheadd.log")" 6 "  each in a disposable of its own"
 wait_gone; ok $? "  all gone"
+
+# A named disposable: defined like any VM, but every start begins from dvm's volume.
+"$VMCTL" create nd --class DispVM --template dvm --label red; ok $? "create a named disposable nd"
+out=$(timeout 180 "$VMCTL" run nd -- sh -c 'cat ~/note; echo changed >~/note')
+is "$out" "from-dvm" "  it starts from dvm's volume"
+"$VMCTL" shutdown nd --wait && "$VMCTL" start nd; ok $? "  restart it"
+is "$(timeout 120 "$VMCTL" run nd -- sh -c 'cat ~/note')" "from-dvm" "  and what it changed is forgotten"
+"$VMCTL" shutdown nd --wait && "$VMCTL" remove nd; ok $? "  shut down and removed"
 
 # The pool.
 "$VMCTL" prefs dvm preload_dispvm_max 1; ok $? "preload_dispvm_max 1"
