@@ -16,6 +16,7 @@ static const char *const keys[] = {
 	"menu",
 	"template_for_dispvms",
 	"preload_dispvm_max",
+	"internal",
 };
 
 static int print_one(const char *name, const char *key, bool with_key)
@@ -83,7 +84,8 @@ const struct vmctl_command vmctl_cmd_prefs = {
 	.summary = "Show or change a VM's properties",
 	.help = "Without KEY, show every property; with KEY, its value; with VALUE, set it.\n"
 		"Keys: class, label, template, memory (MiB), vcpus, tags (comma-separated),\n"
-		"default_dispvm, autostart (true/false); state is read-only. Memory and vcpus\n"
+		"default_dispvm, autostart (true/false), internal (true/false: never offered\n"
+		"in an ask dialog); state is read-only. Memory and vcpus\n"
 		"take effect at the next start.\n",
 	.run = run_prefs,
 };

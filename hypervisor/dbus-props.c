@@ -18,7 +18,7 @@ static char prop_type(const char *key)
 {
 	if (streq(key, "memory") || streq(key, "vcpus") || streq(key, "preload_dispvm_max"))
 		return 'u';
-	if (streq(key, "autostart") || streq(key, "template_for_dispvms"))
+	if (streq(key, "autostart") || streq(key, "template_for_dispvms") || streq(key, "internal"))
 		return 'b';
 	if (streq(key, "tags"))
 		return 'a';

@@ -74,6 +74,8 @@ static void put_metadata(FILE *f, const struct vm_props *p, const char *in, cons
 	snprintf(num, sizeof(num), "%" PRIu32, p->preload_dispvm_max);
 	put_elem(f, in2, pfx, "preload_dispvm_max", num);
 	put_elem(f, in2, pfx, "net", p->net == VM_NET_NAT ? "nat" : "none");
+	if (p->internal) /* only when set: older domains' metadata stays byte for byte */
+		put_elem(f, in2, pfx, "internal", "true");
 	fprintf(f, "%s</%svm>\n", in, pfx);
 }
 

@@ -20,6 +20,7 @@ const char *const vm_prop_keys[] = {
 	"template_for_dispvms",
 	"preload_dispvm_max",
 	"net",
+	"internal",
 };
 const size_t vm_prop_keys_count = ELEMENTSOF(vm_prop_keys);
 
@@ -287,6 +288,8 @@ int vm_props_set(struct vm_props *p, const char *key, const char *value)
 		return set_menu(p, value);
 	if (streq(key, "template_for_dispvms"))
 		return parse_bool(value, &p->template_for_dispvms);
+	if (streq(key, "internal"))
+		return parse_bool(value, &p->internal);
 	if (streq(key, "preload_dispvm_max"))
 		return parse_u32(value, 0, VM_PRELOAD_MAX, &p->preload_dispvm_max);
 	if (streq(key, "net"))
@@ -332,6 +335,8 @@ int vm_props_get(const struct vm_props *p, const char *key, char *buf, size_t si
 		return str_copy(buf, size, p->menu);
 	if (streq(key, "template_for_dispvms"))
 		return str_copy(buf, size, p->template_for_dispvms ? "true" : "false");
+	if (streq(key, "internal"))
+		return str_copy(buf, size, p->internal ? "true" : "false");
 	if (streq(key, "preload_dispvm_max"))
 		return str_printf(buf, size, "%" PRIu32, p->preload_dispvm_max);
 	if (streq(key, "net"))

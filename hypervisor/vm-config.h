@@ -54,6 +54,7 @@ struct vm_props {
 	 * volume; preload_dispvm_max of them are kept booted and paused, ready. A DispVM's
 	 * template_name is its disposable template. */
 	bool template_for_dispvms;
+	bool internal; /* a helper VM no ask dialog offers (Qubes' "internal" feature) */
 	uint32_t preload_dispvm_max;
 	enum vm_net net;
 };

@@ -76,6 +76,11 @@ e2e_start_bulkheadd
 is "$(call GetProperty ss work label)" 'v s "purple"' "properties survive a bulkheadd restart (libvirt metadata)"
 is "$("$VMCTL" prefs work tags)" "mail,trusted" "vmctl prefs reads them"
 "$VMCTL" prefs work tags web; is "$("$VMCTL" prefs work tags)" "web" "vmctl prefs sets them"
+like "$(call GetSystemInfo)" '\\"work\\": \{[^}]*\\"internal\\": false' "work is not internal by default"
+"$VMCTL" prefs work internal true
+is "$("$VMCTL" prefs work internal)" "true" "vmctl prefs marks a VM internal"
+like "$(call GetSystemInfo)" '\\"work\\": \{[^}]*\\"internal\\": true' "  and the policy's system info says so"
+"$VMCTL" prefs work internal false
 err=$("$VMCTL" prefs work memory lots 2>&1); is "$?" 1 "vmctl prefs with a bad value exits 1"
 like "$err" "^vmctl: prefs: VM 'work': invalid memory 'lots'$" "  with one line naming VM, key and value"
 err=$("$VMCTL" start 2>&1); is "$?" 2 "vmctl start without a name is a usage error"
