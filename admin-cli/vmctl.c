@@ -27,6 +27,7 @@ static const struct vmctl_command *const commands[] = {
 	&vmctl_cmd_move,
 	&vmctl_cmd_policy,
 	&vmctl_cmd_log,
+	&vmctl_cmd_backup,
 };
 /* clang-format on */
 

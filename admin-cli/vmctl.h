@@ -39,6 +39,8 @@ extern const struct vmctl_command vmctl_cmd_copy;
 extern const struct vmctl_command vmctl_cmd_move;
 extern const struct vmctl_command vmctl_cmd_policy;
 extern const struct vmctl_command vmctl_cmd_log;
+/* Encrypted backups of VMs (cmd-backup.c) */
+extern const struct vmctl_command vmctl_cmd_backup;
 
 const struct vmctl_command *vmctl_command_find(const char *name);
 void vmctl_print_usage(FILE *f);

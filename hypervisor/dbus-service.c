@@ -261,6 +261,26 @@ void hv_dbus_vm_stopped(struct bulkheadd *d, const char *name)
 	}
 }
 
+/* "volume": where the VM's private volume is (read-only), for `vmctl backup`; bulkheadd
+ * alone knows its state dir (--state-dir, bulkheadd.conf). */
+static DBusMessage *volume_reply(struct bulkheadd *d, DBusMessage *call, const char *name)
+{
+	char dir[HV_PATH_MAX], path[HV_PATH_MAX + 32];
+	const char *p = path;
+	DBusMessage *reply;
+	DBusMessageIter it, v;
+
+	if (hv_vm_state_dir(&d->paths, name, dir, sizeof(dir)) < 0 ||
+	    str_printf(path, sizeof(path), "%s/private.qcow2", dir) < 0)
+		return dbus_message_new_error(call, ERROR_PREFIX "Failed", "Path too long");
+	reply = dbus_message_new_method_return(call);
+	dbus_message_iter_init_append(reply, &it);
+	dbus_message_iter_open_container(&it, DBUS_TYPE_VARIANT, "s", &v);
+	dbus_message_iter_append_basic(&v, DBUS_TYPE_STRING, &p);
+	dbus_message_iter_close_container(&it, &v);
+	return reply;
+}
+
 static DBusMessage *m_get_property(struct bulkheadd *d, DBusMessage *call)
 {
 	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
@@ -274,6 +294,8 @@ static DBusMessage *m_get_property(struct bulkheadd *d, DBusMessage *call)
 			      DBUS_TYPE_INVALID);
 	if (hv_vm_get(d, name, &dom, &p, &e) < 0)
 		return error_reply(call, &e);
+	if (streq(key, "volume"))
+		return volume_reply(d, call, name);
 	reply = dbus_message_new_method_return(call);
 	dbus_message_iter_init_append(reply, &it);
 	if (hv_dbus_append_prop(&it, &p, key, hv_vm_state(dom)) < 0) {

@@ -16,6 +16,9 @@ like "$(complete_words vmctl clip)" '^clipboard$' "'vmctl clip' completes to cli
 is "$(complete_words vmctl policy "" | tr '\n' ' ')" "check eval " "policy offers check and eval"
 like "$(complete_words vmctl clipboard s)" '^show$' "clipboard actions complete"
 like "$(complete_words vmctl --v)" '^--version$' "global options complete"
+is "$(complete_words vmctl backup "" | tr '\n' ' ')" "create list verify restore " "backup offers its actions"
+is "$(complete_words vmctl backup restore --re)" "--rename-prefix" "backup restore completes its options"
+is "$(complete_words vmctl backup list --re)" "" "  and only the options of that action"
 is "$(complete_words vmctl help hel)" "help" "help completes command names"
 is "$(complete_words vmctl firewall work "" | tr '\n' ' ')" "list add del reset " \
 	"firewall offers its actions after the VM"
