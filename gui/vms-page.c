@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "gui-util.h"
+#include "print-setting.h"
+#include "validate.h"
 #include "vm-create-dialog.h"
 #include "vms-page.h"
 
@@ -31,6 +33,7 @@ struct vms_page {
 	GDBusConnection *conn; /* set while the manager is on the bus */
 	GCancellable *cancel;
 	guint watch_id, signal_id;
+	struct print_setting *print;
 };
 
 static void refresh(struct vms_page *v);
@@ -41,6 +44,11 @@ static void show_error(struct vms_page *v, const char *text)
 	gtk_widget_show(GTK_WIDGET(v->error_bar));
 	if (v->s->vm_error_action)
 		g_simple_action_set_state(v->s->vm_error_action, g_variant_new_string(text));
+}
+
+static void show_error_cb(void *ctx, const char *text)
+{
+	show_error(ctx, text);
 }
 
 static char *selected_vm(struct vms_page *v, char **state)
@@ -143,10 +151,16 @@ static void fill(struct vms_page *v, GVariant *reply)
 	const char *name;
 	GVariant *props;
 
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+
 	gtk_list_store_clear(v->store);
 	g_variant_get(reply, "(a{sa{sv}})", &iter);
-	while (g_variant_iter_loop(iter, "{&s@a{sv}}", &name, &props))
+	while (g_variant_iter_loop(iter, "{&s@a{sv}}", &name, &props)) {
 		add_vm(v, name, props);
+		if (vm_name_is_valid(name))
+			g_ptr_array_add(names, g_strdup(name));
+	}
+	print_setting_fill(v->print, (char **)names->pdata, names->len);
 	if (selected)
 		vms_page_select(v, selected);
 }
@@ -439,6 +453,7 @@ static GtkWidget *list_page_new(struct vms_page *v)
 	gtk_box_pack_start(GTK_BOX(box), error_bar_new(v), FALSE, FALSE, 0);
 	gtk_box_pack_start(GTK_BOX(box), list_view_new(v), TRUE, TRUE, 0);
 	gtk_box_pack_start(GTK_BOX(box), buttons_new(v), FALSE, FALSE, 0);
+	gtk_box_pack_start(GTK_BOX(box), print_setting_widget(v->print), FALSE, FALSE, 0);
 	return box;
 }
 
@@ -472,6 +487,7 @@ struct vms_page *vms_page_new(struct settings *s)
 
 	v->s = s;
 	v->cancel = g_cancellable_new();
+	v->print = print_setting_new(s->print_vm_action, show_error_cb, v);
 	v->stack = GTK_STACK(gtk_stack_new());
 	gtk_stack_add_named(v->stack, list_page_new(v), "list");
 	gtk_stack_add_named(v->stack, offline_page_new(), "offline");
@@ -497,7 +513,13 @@ void vms_page_free(struct vms_page *v)
 	g_clear_object(&v->cancel);
 	g_clear_object(&v->store);
 	g_object_unref(v->root);
+	print_setting_free(v->print);
 	g_free(v);
+}
+
+gboolean vms_page_set_print_vm(struct vms_page *v, const char *name)
+{
+	return print_setting_choose(v->print, name);
 }
 
 gboolean vms_page_select(struct vms_page *v, const char *name)

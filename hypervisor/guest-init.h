@@ -38,7 +38,7 @@ struct init_config {
 	bool have_agent;    /* the qrexec agent was found and started */
 	char net[64];	    /* bulkhead.net=ADDR/PREFIX,GATEWAY,DNS; "" for no network */
 	bool have_home;
-	struct init_service svc[3]; /* qrexec-agent, Xvfb, gui-agent */
+	struct init_service svc[4]; /* qrexec-agent, Xvfb, gui-agent, cupsd */
 	int n_svc;
 };
 
@@ -63,6 +63,9 @@ void init_write_etc(const struct init_config *cfg);
 
 /* guest-init-net.c: lo up; for a VM with a NIC, its address, default route, resolv.conf. */
 void init_setup_net(const struct init_config *cfg);
+/* guest-init-cups.c: CUPS's configuration, when the host has CUPS (docs/print.md). */
+bool init_have_cups(void);
+void init_write_cups(void);
 
 /* guest-init-run.c */
 void init_start_services(struct init_config *cfg);

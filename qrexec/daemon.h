@@ -86,6 +86,10 @@ void dcall_connect_target(struct daemon *d, struct dcall *c, const char *target)
 void daemon_dispvm_request(struct daemon *d, struct dcall *c, const char *template);
 void daemon_dispvm_readable(struct daemon *d, struct dcall *c);
 
+/* daemon-filter.c: a host filter for the service (-ENOENT: none), else the link's fd. */
+bool daemon_filter_wanted(const char *service);
+int daemon_filter_connect(struct daemon *d, const struct dcall *c, const char *target);
+
 /* daemon-policy.c */
 void daemon_policy_query(struct daemon *d, struct dcall *c);
 void daemon_policy_readable(struct daemon *d);
