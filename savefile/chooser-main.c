@@ -97,6 +97,11 @@ int main(int argc, char **argv)
 	struct args a = { 0 };
 	int code = 1;
 
+	/* A service has no session bus: GIO would autolaunch one (dbus-launch) that outlives the
+	 * dialog and holds the call's stderr. Local files are all this dialog shows anyway. */
+	if (!getenv("DBUS_SESSION_BUS_ADDRESS"))
+		setenv("DBUS_SESSION_BUS_ADDRESS", "disabled:", 1);
+	setenv("GIO_USE_VFS", "local", 1);
 	if (!gtk_init_check(&argc, &argv)) {
 		fprintf(stderr, "savefile-chooser: cannot open the display\n");
 		return 2;
@@ -112,5 +117,8 @@ int main(int argc, char **argv)
 		code = path ? print_choice(path) : 1;
 	}
 	gtk_widget_destroy(d);
+	/* The chooser reads folders with GIO jobs of its own: let them finish before exiting. */
+	while (gtk_events_pending())
+		gtk_main_iteration();
 	return code;
 }

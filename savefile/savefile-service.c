@@ -208,6 +208,8 @@ int main(void)
 	int r;
 
 	log_set_ident("bulkhead.SaveFile");
+	/* The broker hands stderr to the caller: routine lines stay out of its terminal. */
+	log_set_max_level(LOG_NOTICE);
 	log_parse_environment();
 	signal(SIGPIPE, SIG_IGN);
 	if (!source || !vm_name_is_valid(source))
