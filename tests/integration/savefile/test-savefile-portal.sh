@@ -20,11 +20,8 @@ tb_vm personal --xvfb --label green
 # vm-save-to without --vm asks for @default: the policy sends it to personal.
 tb_policy 50-savefile 'bulkhead.SaveFile  *  work  @default  allow target=personal'
 ln -sf "$SF/bulkhead.SaveFile" "$TB/vm/personal/rpc/bulkhead.SaveFile"
-# GTK's file chooser leaks are matched by library (tests/lsan-filechooser.supp): whole stacks.
 for vm in work personal; do
-	for v in GTK_THEME=Adwaita NO_AT_BRIDGE=1 GDK_BACKEND=x11 GSETTINGS_BACKEND=memory \
-		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
-		"LSAN_OPTIONS=suppressions=$BULKHEAD_SOURCE_ROOT/tests/lsan-filechooser.supp:print_suppressions=0"; do
+	for v in GTK_THEME=Adwaita NO_AT_BRIDGE=1 GDK_BACKEND=x11 GSETTINGS_BACKEND=memory; do
 		tb_vm_setenv "$vm" "$v"
 	done
 done
@@ -120,7 +117,8 @@ like "$reply" "^\(uint32 0, \{'uris': <\['file://.*/bulkhead-save/[^/]+/notes.tx
 ok "$([ "$(stat -c %a "$(dirname "$uri")" 2>/dev/null)" = 700 ]; echo $?)" "  in a directory only work's user can enter"
 head -c 200000 /dev/urandom >"$TB/notes.src"
 # The application saves as GIO does: a temporary file, renamed over the URI's path.
-cp "$TB/notes.src" "$(dirname "$uri")/.goutputstream-TEST" && mv "$(dirname "$uri")/.goutputstream-TEST" "$uri"
+[ -n "$uri" ] && cp "$TB/notes.src" "$(dirname "$uri")/.goutputstream-TEST" &&
+	mv "$(dirname "$uri")/.goutputstream-TEST" "$uri"
 wid=$(window personal "Save file from work")
 ok "$([ -n "$wid" ]; echo $?)" "  once it is written, personal shows its own save dialog"
 choose personal "$wid" "$P/Documents/from-work.txt"
