@@ -5,13 +5,13 @@
 #include "strutil.h"
 
 struct create_args {
-	const char *name, *template_name, *label, *memory;
+	const char *name, *template_name, *label, *memory, *klass;
 };
 
 static int parse(int argc, char **argv, struct create_args *a)
 {
-	static const char *const opts[] = { "--template", "--label", "--memory" };
-	const char **dst[] = { &a->template_name, &a->label, &a->memory };
+	static const char *const opts[] = { "--template", "--label", "--memory", "--class" };
+	const char **dst[] = { &a->template_name, &a->label, &a->memory, &a->klass };
 
 	for (int i = 1; i < argc; i++) {
 		size_t k = 0;
@@ -62,6 +62,7 @@ static int run_create(int argc, char **argv)
 		add_prop(&dict, "template", a.template_name);
 		add_prop(&dict, "label", a.label);
 		add_prop(&dict, "memory", a.memory);
+		add_prop(&dict, "class", a.klass);
 		dbus_message_iter_close_container(&it, &dict);
 	}
 	reply = manager_call(&vmctl_cmd_create, call);
@@ -73,9 +74,12 @@ static int run_create(int argc, char **argv)
 
 const struct vmctl_command vmctl_cmd_create = {
 	.name = "create",
-	.args = "NAME [--template host] [--label COLOUR] [--memory MiB]",
+	.args = "NAME [--template T] [--label COLOUR] [--memory MiB] [--class DispVM]",
 	.summary = "Create an AppVM",
-	.help = "  --template T   the VM's template (default and, for now, only: host)\n"
+	.help = "  --template T   the VM's template (default host); for --class DispVM, its\n"
+		"                 disposable template\n"
+		"  --class DispVM a named disposable: every start begins from its template's\n"
+		"                 private volume, and forgets what it did at shutdown\n"
 		"  --label C      red, orange, yellow, green, gray, blue, purple or black\n"
 		"                 (default red)\n"
 		"  --memory MiB   guest RAM (default 256)\n",

@@ -10,8 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "channel.h"
+#include "fdio.h"
+#include "macro.h"
 #include "manager-client.h"
+#include "paths.h"
 #include "strutil.h"
+#include "validate.h"
 
 #ifndef BULKHEAD_BINDIR
 #define BULKHEAD_BINDIR "/usr/local/bin"
@@ -61,29 +66,85 @@ static _noreturn_ void exec_client(const char *name, const char *user, int argc,
 	exit(VMCTL_EXIT_FAILURE);
 }
 
-/* [-u root|user] NAME [--] CMD...: the options come before the VM's name, as in qvm-run. */
-static int parse_user(int *argc, char ***argv, const char **user)
+struct run_args {
+	const char *user;
+	const char *dispvm; /* --dispvm[=TEMPLATE]: "" for the default template; NULL: none */
+};
+
+/* [-u root|user] [--dispvm[=TEMPLATE]] NAME|-- CMD...: options before the VM, as in qvm-run. */
+static int parse_options(int *argc, char ***argv, struct run_args *a)
 {
-	*user = "user";
-	while (*argc > 2 && (streq((*argv)[1], "-u") || streq((*argv)[1], "--user"))) {
-		if (!streq((*argv)[2], "root") && !streq((*argv)[2], "user"))
+	*a = (struct run_args){ .user = "user" };
+	while (*argc > 1 && (*argv)[1][0] == '-' && !streq((*argv)[1], "--")) {
+		const char *o = (*argv)[1], *t = str_startswith(o, "--dispvm=");
+		if ((streq(o, "-u") || streq(o, "--user")) && *argc > 2 &&
+		    (streq((*argv)[2], "root") || streq((*argv)[2], "user"))) {
+			a->user = (*argv)[2];
+			(*argc)--, (*argv)++;
+		} else if (streq(o, "--dispvm") || (t && vm_name_is_valid(t))) {
+			a->dispvm = t ? t : "";
+		} else {
 			return vmctl_usage_error(&vmctl_cmd_run,
-						 "-u takes root or user (the VM's two accounts)");
-		*user = (*argv)[2];
-		*argc -= 2;
-		*argv += 2;
+						 "bad option '%s' (-u root|user, "
+						 "--dispvm[=TEMPLATE])",
+						 o);
+		}
+		(*argc)--, (*argv)++;
 	}
 	return VMCTL_EXIT_OK;
+}
+
+/* bulkheadd's dispvm socket (hypervisor/dispvm.c): a disposable of template, by name. */
+static int take_disposable(const char *template, char *name, size_t size)
+{
+	_cleanup_free_ char *rt = bulkhead_runtime_dir();
+	_cleanup_free_ char *path = rt ? str_new_printf("%s/dispvm.sock", rt) : NULL;
+	_cleanup_free_ char *line = str_new_printf("%s\n", template);
+	char reply[600] = "";
+	_cleanup_close_ int fd = path ? channel_open(path) : -ENOMEM;
+	ssize_t n;
+
+	if (fd < 0 || !line || fd_write_all(fd, line, strlen(line)) < 0 ||
+	    (n = fd_read_full(fd, reply, sizeof(reply) - 1)) <= 0) {
+		fprintf(stderr,
+			"vmctl: run: cannot ask bulkheadd for a disposable (is it running?)\n");
+		return VMCTL_EXIT_FAILURE;
+	}
+	reply[n] = '\0';
+	reply[strcspn(reply, "\n")] = '\0';
+	if (!str_startswith(reply, "OK ") || str_copy(name, size, reply + 3) < 0) {
+		fprintf(stderr, "vmctl: run: no disposable: %s\n",
+			str_startswith(reply, "ERR ") ? reply + 4 : "bulkheadd gave none");
+		return VMCTL_EXIT_FAILURE;
+	}
+	fprintf(stderr, "vmctl: running in disposable %s\n", name);
+	return VMCTL_EXIT_OK;
+}
+
+/* --dispvm: the disposable ends with the command (its broker exits after its last call). */
+static int run_disposable(const struct run_args *a, int argc, char **argv)
+{
+	char name[64];
+	int first = argc > 1 && streq(argv[1], "--") ? 2 : 1;
+
+	if (first >= argc)
+		return vmctl_usage_error(&vmctl_cmd_run, "missing command");
+	if (take_disposable(a->dispvm, name, sizeof(name)) != VMCTL_EXIT_OK)
+		return VMCTL_EXIT_FAILURE;
+	exec_client(name, a->user, argc - first, argv + first);
 }
 
 static int run_run(int argc, char **argv)
 {
 	char state[32];
-	const char *user;
-	int first = 2, r = parse_user(&argc, &argv, &user);
+	struct run_args a;
+	int first = 2, r = parse_options(&argc, &argv, &a);
 
+	if (r == VMCTL_EXIT_OK && a.dispvm)
+		return run_disposable(&a, argc, argv);
 	if (r == VMCTL_EXIT_OK)
-		r = manager_check_name(&vmctl_cmd_run, argv[1]);
+		r = argc > 1 ? manager_check_name(&vmctl_cmd_run, argv[1])
+			     : vmctl_usage_error(&vmctl_cmd_run, "missing VM name");
 	if (r != VMCTL_EXIT_OK)
 		return r;
 	if (argc > 2 && streq(argv[2], "--"))
@@ -98,15 +159,17 @@ static int run_run(int argc, char **argv)
 			return VMCTL_EXIT_FAILURE;
 	}
 	wait_for_broker(argv[1]);
-	exec_client(argv[1], user, argc - first, argv + first);
+	exec_client(argv[1], a.user, argc - first, argv + first);
 }
 
 const struct vmctl_command vmctl_cmd_run = {
 	.name = "run",
-	.args = "[-u root|user] NAME -- CMD [ARGS...]",
+	.args = "[-u root|user] NAME|--dispvm[=TEMPLATE] -- CMD [ARGS...]",
 	.summary = "Run a command in a VM",
 	.help = "Through the RPC broker: stdin, stdout, stderr and the exit code pass through.\n"
 		"Starts the VM first if it is halted. The command runs as the VM's user;\n"
-		"-u root runs it as root (as qvm-run -u root).\n",
+		"-u root runs it as root (as qvm-run -u root).\n"
+		"--dispvm[=TEMPLATE] runs it in a new disposable VM (of the only disposable\n"
+		"template, or of TEMPLATE), destroyed when the command ends.\n",
 	.run = run_run,
 };

@@ -74,7 +74,7 @@ int manager_call_name(const struct vmctl_command *cmd, const char *method, const
 	return VMCTL_EXIT_OK;
 }
 
-static void print_json_string(FILE *f, const char *s)
+void manager_print_json_string(FILE *f, const char *s)
 {
 	/* bulkheadd's values are validated names; escape anyway, JSON-style for the basics. */
 	fputc('"', f);
@@ -102,7 +102,7 @@ static void print_array(FILE *f, DBusMessageIter *v, bool json)
 		dbus_message_iter_get_basic(&it, &s);
 		fputs(first ? "" : json ? ", " : ",", f);
 		if (json)
-			print_json_string(f, s);
+			manager_print_json_string(f, s);
 		else
 			fputs(s, f);
 		first = false;
@@ -122,7 +122,7 @@ void manager_print_variant(FILE *f, DBusMessageIter *variant, bool json)
 	case DBUS_TYPE_STRING:
 		dbus_message_iter_get_basic(&v, &s);
 		if (json)
-			print_json_string(f, s);
+			manager_print_json_string(f, s);
 		else
 			fputs(s, f);
 		break;

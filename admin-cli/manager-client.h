@@ -23,5 +23,7 @@ int manager_get_text(const struct vmctl_command *cmd, const char *name, const ch
 		     size_t size);
 /* Print a property variant as text (tags comma-separated) or as JSON. */
 void manager_print_variant(FILE *f, DBusMessageIter *variant, bool json);
+/* s as a JSON string, quoted and escaped. */
+void manager_print_json_string(FILE *f, const char *s);
 /* Is the next argument a VM name (not an option)? Prints the usage error if not. */
 int manager_check_name(const struct vmctl_command *cmd, const char *name);

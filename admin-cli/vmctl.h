@@ -32,6 +32,7 @@ extern const struct vmctl_command vmctl_cmd_remove;
 extern const struct vmctl_command vmctl_cmd_prefs;
 extern const struct vmctl_command vmctl_cmd_run;
 extern const struct vmctl_command vmctl_cmd_console;
+extern const struct vmctl_command vmctl_cmd_menu;
 /* Files between VMs, through the broker (cmd-copy.c) */
 extern const struct vmctl_command vmctl_cmd_copy;
 extern const struct vmctl_command vmctl_cmd_move;

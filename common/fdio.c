@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -128,4 +129,23 @@ int fd_read_file(int dirfd, const char *path, size_t max, char **ret, size_t *re
 		*ret_len = (size_t)k;
 	*ret = TAKE_PTR(buf);
 	return 0;
+}
+
+int fd_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char tmp[4096];
+	int r = snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp) ? -ENAMETOOLONG
+										  : 0;
+	_cleanup_close_ int fd = r < 0 ? -1 : mkostemp(tmp, O_CLOEXEC);
+
+	if (r < 0 || fd < 0)
+		return r < 0 ? r : -errno;
+	r = fd_write_all(fd, data, len);
+	if (r >= 0 && (fchmod(fd, mode) < 0 || fsync(fd) < 0))
+		r = -errno;
+	if (r >= 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
 }

@@ -20,5 +20,8 @@ int fd_set_nonblock(int fd, bool nonblock);
 int fd_set_cloexec(int fd, bool cloexec);
 /* Move fd to a number >= 3 so it can never be mistaken for stdin/stdout/stderr. */
 int fd_move_above_stdio(int fd);
+/* Replace path with data, atomically: a temporary file beside it, written and synced, then
+ * renamed over it. A reader sees the old file or the new one, never a part. 0 or -errno. */
+int fd_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
 /* Read a whole (small) file into a NUL-terminated buffer, refusing files over max bytes. */
 int fd_read_file(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len);

@@ -7,6 +7,8 @@
 #define BULKHEAD_GUEST_ROOT "/opt/bulkhead"
 #define BULKHEAD_GUEST_BINDIR BULKHEAD_GUEST_ROOT "/bin"
 #define BULKHEAD_GUEST_RPCDIR BULKHEAD_GUEST_ROOT "/rpc"
+/* Inside a disposable VM this file exists: what it runs for a call lasts as long as the VM. */
+#define BULKHEAD_DISPOSABLE_MARK "/run/bulkhead/disposable"
 
 /* $BULKHEAD_RUNTIME_DIR, else $XDG_RUNTIME_DIR/bulkhead, else /tmp/bulkhead-$UID.
  * malloc'd; NULL only when out of memory. */

@@ -174,9 +174,12 @@ static GtkWidget *chooser_new(struct ask_dialog *d)
 		gtk_combo_box_text_append(GTK_COMBO_BOX_TEXT(combo), *t, shown);
 	}
 	gtk_combo_box_set_active(GTK_COMBO_BOX(combo), -1);
-	/* The default is preselected only if it is one of the candidates. */
+	/* Preselected, as Qubes does, only if it is one of the candidates: the rule's default
+	 * target, else the VM the caller named (vmctl copy 'mail->browser' asks for browser). */
 	if (ask_request_has_target(req, req->default_target))
 		gtk_combo_box_set_active_id(GTK_COMBO_BOX(combo), req->default_target);
+	else if (ask_request_has_target(req, req->requested_target))
+		gtk_combo_box_set_active_id(GTK_COMBO_BOX(combo), req->requested_target);
 	d->chooser = GTK_COMBO_BOX(combo);
 	g_signal_connect_swapped(combo, "changed", G_CALLBACK(update_allow), d);
 	return combo;

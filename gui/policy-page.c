@@ -109,14 +109,15 @@ static void view_append_editable(struct service_view *v, const struct policy_fil
 	gtk_container_add(GTK_CONTAINER(v->mine), rule_row_widget(row));
 }
 
-static void on_add_clicked(GtkButton *button, struct service_view *v)
+/* A new row of the user's own, focused for editing. */
+static void add_own_rule(struct service_view *v, const char *target, const char *action)
 {
 	const struct policy_file_rule r = {
 		.service = v->service,
 		.argument = "*",
 		.source = "@anyvm",
-		.target = "@anyvm",
-		.action = "ask",
+		.target = target,
+		.action = action,
 		.params = "",
 	};
 	g_autoptr(GList) children = NULL;
@@ -125,6 +126,23 @@ static void on_add_clicked(GtkButton *button, struct service_view *v)
 	children = gtk_container_get_children(GTK_CONTAINER(v->mine));
 	rule_row_focus(rule_row_from_widget(g_list_last(children)->data));
 	view_changed(v);
+}
+
+static void on_add_clicked(GtkButton *button, struct service_view *v)
+{
+	add_own_rule(v, "@anyvm", "ask");
+}
+
+/* Qubes' habit for links and attachments: whatever asks, a new disposable opens it. */
+static void on_disposable_clicked(GtkButton *button, struct service_view *v)
+{
+	add_own_rule(v, "@dispvm", "allow");
+}
+
+static gboolean opens_things(const char *service)
+{
+	return g_str_equal(service, "bulkhead.OpenURL") ||
+	       g_str_equal(service, "bulkhead.OpenInVM");
 }
 
 static GtkWidget *list_new(GtkListBox **out, const char *placeholder)
@@ -204,6 +222,14 @@ static GtkWidget *mine_section(struct service_view *v)
 			   FALSE, 0);
 	g_signal_connect(add, "clicked", G_CALLBACK(on_add_clicked), v);
 	gtk_box_pack_end(GTK_BOX(add_box), add, FALSE, FALSE, 0);
+	if (opens_things(v->service)) {
+		GtkWidget *dvm = gtk_button_new_with_mnemonic("Open in a _Disposable");
+		gtk_widget_set_tooltip_text(dvm,
+					    "Add a rule: what any VM opens this way opens in a "
+					    "new disposable VM (@dispvm), without asking");
+		g_signal_connect(dvm, "clicked", G_CALLBACK(on_disposable_clicked), v);
+		gtk_box_pack_end(GTK_BOX(add_box), dvm, FALSE, FALSE, 6);
+	}
 	gtk_box_pack_start(GTK_BOX(box), add_box, FALSE, FALSE, 0);
 	return box;
 }

@@ -31,7 +31,3 @@ bool gui_rect_covers_screen(const struct gui_rect *r, uint32_t screen_w, uint32_
 /* Move r so that it lies on the screen (its top-left corner when it is larger than the
  * screen); the size never changes. */
 struct gui_rect gui_rect_keep_on_screen(struct gui_rect r, uint32_t screen_w, uint32_t screen_h);
-
-/* A label colour: a Qubes label name (red, orange, yellow, green, gray, blue, purple, black)
- * or "#rrggbb". 0 and *rgb = 0xRRGGBB, or -EINVAL. */
-int gui_label_parse(const char *label, uint32_t *rgb);

@@ -15,6 +15,7 @@
 
 #include "guid.h"
 #include "gui-validate.h"
+#include "label.h"
 #include "log.h"
 #include "strutil.h"
 #include "validate.h"
@@ -48,7 +49,7 @@ int guid_deco_init(struct guid *g)
 	uint32_t rgb;
 	XColor c;
 
-	if (gui_label_parse(g->cfg->label, &rgb) < 0)
+	if (label_parse_rgb(g->cfg->label, &rgb) < 0)
 		return log_error_errno(EINVAL, "Unknown label colour '%s'", g->cfg->label);
 	snprintf(g->label_hex, sizeof(g->label_hex), "#%06x", rgb);
 	c = (XColor){ .red = (rgb >> 16 & 0xff) * 257,

@@ -156,6 +156,8 @@ static int run(struct bulkheadd *d)
 	if (r < 0)
 		return r;
 	hv_libvirt_adopt_running(d);
+	if (hv_dispvm_init(d) < 0)
+		log_warning("Disposable VMs are not available");
 	log_info("Serving org.bulkhead.Manager1 (state %s, runtime %s)", d->paths.state_dir,
 		 d->paths.runtime_dir);
 	while (!d->quit)
@@ -179,6 +181,7 @@ static int setup_paths(struct bulkheadd *d, const struct options *o)
 
 static void teardown(struct bulkheadd *d)
 {
+	hv_dispvm_finish(d);
 	hv_supervisor_stop_all(d);
 	if (d->bus) {
 		dbus_connection_close(d->bus);
@@ -189,7 +192,11 @@ static void teardown(struct bulkheadd *d)
 
 int main(int argc, char **argv)
 {
-	static struct bulkheadd d = { .lifecycle_cb = -1, .dispatch_timer = -1 };
+	static struct bulkheadd d = { .lifecycle_cb = -1,
+				      .dispatch_timer = -1,
+				      .dispvm_listen = -1,
+				      .dispvm_watch = -1,
+				      .dispvm_timer = -1 };
 	static struct hv_config cfg;
 	struct options o = { 0 };
 	int r;

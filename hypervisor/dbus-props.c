@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dbus-props.h"
@@ -15,9 +16,9 @@
 
 static char prop_type(const char *key)
 {
-	if (streq(key, "memory") || streq(key, "vcpus"))
+	if (streq(key, "memory") || streq(key, "vcpus") || streq(key, "preload_dispvm_max"))
 		return 'u';
-	if (streq(key, "autostart"))
+	if (streq(key, "autostart") || streq(key, "template_for_dispvms"))
 		return 'b';
 	if (streq(key, "tags"))
 		return 'a';
@@ -93,11 +94,11 @@ static bool append_value(DBusMessageIter *v, const struct vm_props *p, const cha
 	dbus_bool_t b;
 
 	switch (prop_type(key)) {
-	case 'u':
-		u = streq(key, "memory") ? p->memory_mib : p->vcpus;
+	case 'u': /* the text form, as vm_props_get wrote it: a validated number */
+		u = (dbus_uint32_t)strtoul(text, NULL, 10);
 		return dbus_message_iter_append_basic(v, DBUS_TYPE_UINT32, &u);
 	case 'b':
-		b = p->autostart;
+		b = streq(text, "true");
 		return dbus_message_iter_append_basic(v, DBUS_TYPE_BOOLEAN, &b);
 	case 'a':
 		return append_tags(v, p);
@@ -110,7 +111,7 @@ int hv_dbus_append_prop(DBusMessageIter *it, const struct vm_props *p, const cha
 			const char *state)
 {
 	static const char sig[][3] = { ['u'] = "u", ['b'] = "b", ['a'] = "as", ['s'] = "s" };
-	char text[512];
+	char text[VM_MENU_TEXT_MAX];
 	DBusMessageIter v;
 	bool ok;
 

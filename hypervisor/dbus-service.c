@@ -36,6 +36,9 @@ static const char introspection_xml[] = DBUS_INTROSPECT_1_0_XML_DOCTYPE_DECL_NOD
 	"<arg name='key' type='s' direction='in'/><arg name='value' type='v' direction='in'/>"
 	"</method>\n"
 	"  <method name='GetSystemInfo'><arg type='s' direction='out'/></method>\n"
+	"  <method name='ListApplications'><arg name='name' type='s' direction='in'/>"
+	"<arg name='apps' type='a(ssb)' direction='out'/></method>\n"
+	"  <method name='SyncMenu'><arg name='name' type='s' direction='in'/></method>\n"
 	"  <signal name='StateChanged'><arg name='name' type='s'/><arg name='state' type='s'/>"
 	"</signal>\n"
 	" </interface>\n"
@@ -281,7 +284,7 @@ static DBusMessage *m_set_property(struct bulkheadd *d, DBusMessage *call)
 {
 	struct hv_error e = { 0 };
 	const char *name, *key;
-	char value[512];
+	char value[VM_MENU_TEXT_MAX];
 	DBusMessageIter it;
 
 	dbus_message_iter_init(call, &it);
@@ -308,6 +311,53 @@ static DBusMessage *m_system_info(struct bulkheadd *d, DBusMessage *call)
 	return reply;
 }
 
+/* (id, name, in the VM's menu) for each application the VM's template offers. */
+static DBusMessage *m_list_apps(struct bulkheadd *d, DBusMessage *call)
+{
+	_cleanup_free_ struct hv_app *apps = NULL;
+	struct hv_error e = { 0 };
+	struct vm_props p;
+	DBusMessageIter it, arr, st;
+	DBusMessage *reply;
+	size_t n = 0;
+
+	if (hv_vm_get(d, arg_name(call), NULL, &p, &e) < 0)
+		return error_reply(call, &e);
+	if (hv_menu_list_apps(&p, &apps, &n) < 0)
+		return result(call,
+			      hv_error_set(&e, -EIO,
+					   "VM '%s': cannot list the applications "
+					   "of template '%s'",
+					   p.name, p.template_name),
+			      &e);
+	reply = dbus_message_new_method_return(call);
+	dbus_message_iter_init_append(reply, &it);
+	dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(ssb)", &arr);
+	for (size_t i = 0; i < n; i++) {
+		const char *id = apps[i].id, *name = apps[i].name;
+		dbus_bool_t in_menu = vm_props_menu_has(&p, id);
+		dbus_message_iter_open_container(&arr, DBUS_TYPE_STRUCT, NULL, &st);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &id);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &name);
+		dbus_message_iter_append_basic(&st, DBUS_TYPE_BOOLEAN, &in_menu);
+		dbus_message_iter_close_container(&arr, &st);
+	}
+	dbus_message_iter_close_container(&it, &arr);
+	return reply;
+}
+
+static DBusMessage *m_sync_menu(struct bulkheadd *d, DBusMessage *call)
+{
+	struct hv_error e = { 0 };
+	struct vm_props p;
+	int r = hv_vm_get(d, arg_name(call), NULL, &p, &e);
+
+	if (r >= 0 && hv_menu_sync(&p) < 0)
+		r = hv_error_set(&e, -EIO, "VM '%s': cannot write its menu (see bulkheadd's log)",
+				 p.name);
+	return result(call, r, &e);
+}
+
 static DBusMessage *m_introspect(struct bulkheadd *d, DBusMessage *call)
 {
 	DBusMessage *reply = dbus_message_new_method_return(call);
@@ -330,6 +380,8 @@ static const struct method {
 	{ MANAGER_NAME, "GetProperty", "ss", m_get_property },
 	{ MANAGER_NAME, "SetProperty", "ssv", m_set_property },
 	{ MANAGER_NAME, "GetSystemInfo", "", m_system_info },
+	{ MANAGER_NAME, "ListApplications", "s", m_list_apps },
+	{ MANAGER_NAME, "SyncMenu", "s", m_sync_menu },
 	{ DBUS_INTERFACE_INTROSPECTABLE, "Introspect", "", m_introspect },
 };
 

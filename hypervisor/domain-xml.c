@@ -68,6 +68,10 @@ static void put_metadata(FILE *f, const struct vm_props *p, const char *in, cons
 	fprintf(f, "%s</%stags>\n", in2, pfx);
 	put_elem(f, in2, pfx, "default_dispvm", p->default_dispvm);
 	put_elem(f, in2, pfx, "autostart", p->autostart ? "true" : "false");
+	put_elem(f, in2, pfx, "menu", p->menu);
+	put_elem(f, in2, pfx, "template_for_dispvms", p->template_for_dispvms ? "true" : "false");
+	snprintf(num, sizeof(num), "%" PRIu32, p->preload_dispvm_max);
+	put_elem(f, in2, pfx, "preload_dispvm_max", num);
 	fprintf(f, "%s</%svm>\n", in, pfx);
 }
 
@@ -161,7 +165,8 @@ static void put_cmdline(FILE *f, const struct vm_props *p, const struct vm_host_
 		put_escaped(f, h->guest_usr_path);
 	else
 		fprintf(f, "share:%s", h->guest_sub);
-	fprintf(f, " bulkhead.gui=%d</cmdline>\n", h->gui);
+	fprintf(f, " bulkhead.gui=%d%s</cmdline>\n", h->gui,
+		p->klass == VM_CLASS_DISPVM ? " bulkhead.disposable=1" : "");
 }
 
 static void put_os(FILE *f, const struct vm_props *p, const struct vm_host_config *h)

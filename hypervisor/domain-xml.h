@@ -24,7 +24,7 @@ struct vm_host_config {
 	const char *machine;	 /* "q35" */
 	const char *kernel;
 	const char *initrd;
-	const char *usr_dir;	   /* shared read-only as mount tag "hostusr" */
+	const char *usr_dir; /* shared read-only as mount tag "hostusr" */
 	/* Bulkhead's guest dir ({bin,rpc}/), /opt/bulkhead in the guest: a path the guest sees
 	 * under the shared /usr (an install), or guest_share's subdirectory guest_sub (a build
 	 * tree: the build root, shared read-only as tag "bulkhead"). */

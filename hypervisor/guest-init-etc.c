@@ -54,6 +54,17 @@ static const char open_url_desktop[] = "[Desktop Entry]\n"
 				       "MimeType=x-scheme-handler/http;x-scheme-handler/https;"
 				       "text/html;\n";
 
+/* Not a default for anything: a user routes a type to other VMs with
+ * `xdg-mime default bulkhead-open-in-vm.desktop application/pdf`, and the policy for
+ * bulkhead.OpenInVM says which VM (a disposable, usually) opens it. */
+static const char open_in_vm_desktop[] = "[Desktop Entry]\n"
+					 "Type=Application\n"
+					 "Name=Open in another VM\n"
+					 "Exec=vm-open-in-vm %f\n"
+					 "NoDisplay=true\n"
+					 "MimeType=application/pdf;text/plain;image/png;image/jpeg;"
+					 "application/vnd.oasis.opendocument.text;\n";
+
 static const char environment[] =
 	"PATH=" INIT_GUEST_DIR "/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin\n"
 	"BROWSER=vm-open-url\n"
@@ -101,6 +112,8 @@ void init_write_etc(const struct init_config *cfg)
 	init_write_file("/etc/xdg/mimeapps.list", mimeapps, 0644);
 	init_write_file("/etc/bulkhead/xdg-data/applications/bulkhead-open-url.desktop",
 			open_url_desktop, 0644);
+	init_write_file("/etc/bulkhead/xdg-data/applications/bulkhead-open-in-vm.desktop",
+			open_in_vm_desktop, 0644);
 	init_write_file("/etc/environment", environment, 0644);
 	write_machine_id();
 	init_symlink("../usr/lib/os-release", "/etc/os-release");

@@ -64,6 +64,7 @@ void init_read_cmdline(struct init_config *cfg)
 		take_arg(w, "bulkhead.name=", cfg->name, sizeof(cfg->name));
 		take_arg(w, "bulkhead.guest=", cfg->guest, sizeof(cfg->guest));
 		take_arg(w, "bulkhead.gui=", cfg->gui, sizeof(cfg->gui));
+		take_arg(w, "bulkhead.disposable=", cfg->disposable, sizeof(cfg->disposable));
 	}
 	if (!cfg->name[0] || strchr(cfg->name, '/'))
 		strcpy(cfg->name, "bulkhead-vm");
@@ -142,8 +143,8 @@ static bool mount_home(void)
 
 static void make_skeleton(void)
 {
-	static const char *const dirs[] = { "etc",	 "proc", "sys", "dev", "run",	  "home/user",
-					    "root",	 "var/tmp", "mnt", "opt", "var/lib", "srv" };
+	static const char *const dirs[] = { "etc",  "proc",    "sys", "dev", "run",	"home/user",
+					    "root", "var/tmp", "mnt", "opt", "var/lib", "srv" };
 	static const char *const links[][2] = { { "usr/bin", "bin" },
 						{ "usr/sbin", "sbin" },
 						{ "usr/lib", "lib" },

@@ -124,6 +124,9 @@ void init_start_services(struct init_config *cfg)
 	/* The agents' runtime dirs: root's for qrexec-agent (its socket for guest programs is
 	 * made accessible by the agent itself), the user's for X and the session. */
 	init_mkdir_p("/run/bulkhead", 0755);
+	/* common/paths.h's BULKHEAD_DISPOSABLE_MARK, for the guest's services. */
+	if (strcmp(cfg->disposable, "1") == 0)
+		init_write_file("/run/bulkhead/disposable", "1\n", 0644);
 	init_mkdir_p("/run/user/1000", 0700);
 	if (chown("/run/user/1000", INIT_USER_UID, INIT_USER_UID) < 0)
 		init_log("chown /run/user/1000 failed");

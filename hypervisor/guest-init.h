@@ -31,10 +31,11 @@ struct init_service {
 };
 
 struct init_config {
-	char name[64];		/* bulkhead.name= */
-	char guest[256];	/* bulkhead.guest=: /usr/... or share:SUBDIR */
-	char gui[4];		/* bulkhead.gui=1: start Xvfb and the gui agent */
-	bool have_agent;	/* the qrexec agent was found and started */
+	char name[64];	    /* bulkhead.name= */
+	char guest[256];    /* bulkhead.guest=: /usr/... or share:SUBDIR */
+	char gui[4];	    /* bulkhead.gui=1: start Xvfb and the gui agent */
+	char disposable[4]; /* bulkhead.disposable=1: a disposable VM */
+	bool have_agent;    /* the qrexec agent was found and started */
 	bool have_home;
 	struct init_service svc[3]; /* qrexec-agent, Xvfb, gui-agent */
 	int n_svc;

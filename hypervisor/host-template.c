@@ -181,8 +181,7 @@ static bool guest_has_gui(const char *dir)
 }
 
 /* Under /usr the guest sees the dir as it is; elsewhere its parent is shared over 9p. */
-static int guest_dir_config(const char *dir, struct vm_host_config *h, char *parent,
-			    size_t size)
+static int guest_dir_config(const char *dir, struct vm_host_config *h, char *parent, size_t size)
 {
 	const char *slash = strrchr(dir, '/');
 

@@ -10,6 +10,7 @@
  *   supervisor.c  each running VM's qrexec-daemon (and later guid): spawn, reap, stop
  *   dbus-loop.c   libdbus watches and timeouts on libvirt's event loop
  *   dbus-service.c   org.bulkhead.Manager1
+ *   menu.c        each VM's applications in the host's menu (desktop entries, a folder per VM)
  */
 #pragma once
 
@@ -76,11 +77,21 @@ struct hv_daemon {
 	pid_t pid[HV_DAEMON_KINDS];
 	int restarts;
 	int respawn_timer; /* -1, or a pending restart of a daemon that died */
+	bool disposable;   /* qrexec-daemon --disposable: the VM goes when its daemon does */
 	struct bulkheadd *owner;
 	bool vm_running;
 };
 
 struct hv_pending; /* dbus-service.c: Shutdown(wait=true) calls awaiting the power-off */
+
+/* dispvm.c: a disposable VM bulkheadd started, running or preloaded. */
+#define HV_DISPVM_MAX 64
+struct hv_dispvm {
+	char name[VM_NAME_MAX + 1];
+	char template_name[VM_NAME_MAX + 1];
+	bool preload; /* in its template's pool, not yet taken */
+	bool paused;  /* preloaded, its agent answered, paused until taken */
+};
 
 struct bulkheadd {
 	struct hv_paths paths;
@@ -94,6 +105,8 @@ struct bulkheadd {
 		const char *state; /* a string literal */
 	} last_state[HV_MAX_VMS];  /* StateChanged is sent on changes only */
 	struct hv_pending *pending;
+	struct hv_dispvm dispvms[HV_DISPVM_MAX];
+	int dispvm_listen, dispvm_watch, dispvm_timer;
 	bool quit;
 };
 
@@ -130,12 +143,57 @@ struct hv_vm_entry {
 	struct vm_props props;
 };
 int hv_vm_list(struct bulkheadd *d, struct hv_vm_entry **ret, size_t *n);
+uint64_t hv_mem_available_mib(void);
+/* -ENOMEM with a message naming what p needs and what there is, if the host is short. */
+int hv_vm_check_memory(const struct vm_props *p, struct hv_error *e);
 void hv_vm_list_free(struct hv_vm_entry *list, size_t n);
 /* POLICY.md's system info: {"domains": {...}}, the host as dom0 (AdminVM). */
 int hv_system_info_json(struct bulkheadd *d, char **ret);
 
+/* menu.c */
+#define HV_APPS_MAX 512
+struct hv_app {
+	char id[VM_MENU_ID_MAX + 1]; /* the desktop file id, without .desktop */
+	char name[128];
+	char icon[128];
+	bool terminal_emulator;
+};
+/* The applications the VM's template offers, sorted by id; *ret malloc'd. */
+int hv_menu_list_apps(const struct vm_props *p, struct hv_app **ret, size_t *n);
+/* A new VM with no menu gets its template's terminal, as a Qubes AppVM does. */
+void hv_menu_default(struct vm_props *p);
+/* Write the VM's folder and an entry per chosen application; drop entries no longer chosen. */
+int hv_menu_sync(const struct vm_props *p);
+int hv_menu_remove(const char *vm);
+
+/* dispvm.c: disposable VMs (docs/disposables.md) */
+/* The dispvm socket (<runtime>/dispvm.sock) and the pool timer, and a look for leftovers. */
+int hv_dispvm_init(struct bulkheadd *d);
+void hv_dispvm_finish(struct bulkheadd *d);
+/* A disposable of template_name, running: a preloaded one resumed, else one started cold.
+ * Its name into name. */
+int hv_dispvm_take(struct bulkheadd *d, const char *template_name, char *name, size_t size,
+		   struct hv_error *e);
+/* Its last call ended (its qrexec-daemon exited): destroy it. */
+void hv_dispvm_destroy(struct bulkheadd *d, const char *name);
+/* A VM stopped: if it was a disposable, nothing of it is left (volume, logs, sockets). */
+void hv_dispvm_stopped(struct bulkheadd *d, const char *name);
+/* A disposable found running at start. */
+void hv_dispvm_adopt(struct bulkheadd *d, const struct vm_props *p);
+/* Keep each disposable template's pool at preload_dispvm_max, memory permitting. */
+void hv_dispvm_pool_refill(struct bulkheadd *d);
+/* Named disposables (class DispVM, defined): a valid disposable template, and at each start a
+ * new throw-away overlay of its volume, so every start begins from the template's state. */
+int hv_dispvm_check_named(struct bulkheadd *d, const struct vm_props *p, struct hv_error *e);
+int hv_dispvm_fresh_volume(struct bulkheadd *d, const struct vm_props *p, struct hv_error *e);
+/* Whether the VM is a transient disposable (ends with its last call), not a named one. */
+bool hv_dispvm_is_transient(struct bulkheadd *d, const char *name);
+/* Destroy the template's preloaded disposables (the template itself is about to start). */
+int hv_dispvm_drain(struct bulkheadd *d, const char *template_name, struct hv_error *e);
+
 /* supervisor.c */
-void hv_supervisor_vm_started(struct bulkheadd *d, const char *name, const char *label);
+void hv_supervisor_vm_started(struct bulkheadd *d, const char *name, const char *label,
+			      bool disposable);
 void hv_supervisor_vm_stopped(struct bulkheadd *d, const char *name);
 /* SIGCHLD: reap the daemons that exited; restart those whose VM still runs. */
 void hv_supervisor_reap(struct bulkheadd *d);

@@ -51,6 +51,7 @@ static void vm_stopped(struct bulkheadd *d, const char *name, int detail)
 
 	log_info("VM %s stopped (%s)", name, stopped_state(detail));
 	hv_supervisor_vm_stopped(d, name);
+	hv_dispvm_stopped(d, name);
 	/* QEMU leaves its bound channel sockets behind. */
 	if (hv_vm_runtime_dir(&d->paths, name, dir, sizeof(dir)) >= 0)
 		hv_rm_rf(dir);
@@ -67,7 +68,7 @@ static void vm_started(struct bulkheadd *d, const char *name)
 	if (hv_vm_get(d, name, NULL, &props, &e) < 0)
 		return;
 	log_info("VM %s started", name);
-	hv_supervisor_vm_started(d, name, props.label);
+	hv_supervisor_vm_started(d, name, props.label, hv_dispvm_is_transient(d, name));
 	hv_dbus_state_changed(d, name, "Running");
 }
 
@@ -139,7 +140,9 @@ void hv_libvirt_adopt_running(struct bulkheadd *d)
 		const char *name = list[i].props.name;
 		if (virDomainIsActive(list[i].dom) == 1) {
 			log_info("VM %s is running: supervising it again", name);
-			hv_supervisor_vm_started(d, name, list[i].props.label);
+			hv_supervisor_vm_started(d, name, list[i].props.label,
+						 hv_dispvm_is_transient(d, name));
+			hv_dispvm_adopt(d, &list[i].props);
 		} else if (list[i].props.autostart && hv_vm_start(d, name, &e) < 0) {
 			log_error("Autostart of %s failed: %s", name, e.message);
 		}

@@ -122,28 +122,42 @@ static int check_new(struct bulkheadd *d, const struct vm_props *props, struct h
 	if (streq(props->name, "dom0") || props->klass == VM_CLASS_ADMINVM)
 		return hv_error_set(e, -EINVAL, "VM '%s': the admin VM is the host itself",
 				    props->name);
+	/* A named disposable's template is its disposable template (checked when it starts). */
+	if (props->klass == VM_CLASS_DISPVM)
+		return hv_dispvm_check_named(d, props, e);
 	if (!streq(props->template_name, "host"))
 		return hv_error_set(e, -EINVAL, "VM '%s': template '%s' does not exist",
 				    props->name, props->template_name);
 	return 0;
 }
 
-int hv_vm_create(struct bulkheadd *d, const struct vm_props *props, struct hv_error *e)
+int hv_vm_create(struct bulkheadd *d, const struct vm_props *requested, struct hv_error *e)
 {
 	char dir[HV_PATH_MAX];
+	struct vm_props p = *requested, *props = &p;
 	int r = check_new(d, props, e);
 
 	if (r < 0)
 		return r;
-	if (hv_host_create_volume(&d->paths, props->name) < 0)
+	if (props->klass == VM_CLASS_DISPVM) /* its volume is made fresh at each start */
+		r = hv_vm_state_dir(&d->paths, props->name, dir, sizeof(dir)) < 0 ||
+				    hv_mkdir_p(dir, 0700) < 0
+			    ? hv_error_set(e, -EIO, "Cannot create the state dir of VM '%s'",
+					   props->name)
+			    : 0;
+	else if (hv_host_create_volume(&d->paths, props->name) < 0)
 		r = hv_error_set(e, -EIO, "Cannot create the private volume of VM '%s'",
 				 props->name);
 	else
+		hv_menu_default(props);
+	if (r >= 0)
 		r = define_domain(d, props, e);
 	if (r < 0 && hv_vm_state_dir(&d->paths, props->name, dir, sizeof(dir)) >= 0)
 		hv_rm_rf(dir);
-	if (r >= 0)
+	if (r >= 0) {
 		log_info("Created VM %s", props->name);
+		hv_menu_sync(props);
+	}
 	return r;
 }
 
@@ -161,11 +175,12 @@ int hv_vm_remove(struct bulkheadd *d, const char *name, struct hv_error *e)
 		return libvirt_failed(e, "remove", name);
 	if (hv_vm_state_dir(&d->paths, name, dir, sizeof(dir)) >= 0)
 		hv_rm_rf(dir);
+	hv_menu_remove(name);
 	log_info("Removed VM %s", name);
 	return 0;
 }
 
-static uint64_t mem_available_mib(void)
+uint64_t hv_mem_available_mib(void)
 {
 	_cleanup_fclose_ FILE *f = fopen("/proc/meminfo", "re");
 	char line[256];
@@ -177,18 +192,23 @@ static uint64_t mem_available_mib(void)
 	return UINT64_MAX;
 }
 
-static int check_startable(virDomainPtr dom, const struct vm_props *p, struct hv_error *e)
+int hv_vm_check_memory(const struct vm_props *p, struct hv_error *e)
 {
-	uint64_t avail = mem_available_mib();
+	uint64_t avail = hv_mem_available_mib();
 
-	if (virDomainIsActive(dom) == 1)
-		return hv_error_set(e, -EALREADY, "VM '%s' is already running", p->name);
 	if (avail < (uint64_t)p->memory_mib + QEMU_OVERHEAD_MIB)
 		return hv_error_set(e, -ENOMEM,
 				    "Not enough memory to start VM '%s': it needs %" PRIu32
 				    " MiB, %" PRIu64 " MiB available",
 				    p->name, p->memory_mib + QEMU_OVERHEAD_MIB, avail);
 	return 0;
+}
+
+static int check_startable(virDomainPtr dom, const struct vm_props *p, struct hv_error *e)
+{
+	if (virDomainIsActive(dom) == 1)
+		return hv_error_set(e, -EALREADY, "VM '%s' is already running", p->name);
+	return hv_vm_check_memory(p, e);
 }
 
 /* The console log is appended across boots; past 1 MiB the old boots move aside, once. */
@@ -214,6 +234,10 @@ int hv_vm_start(struct bulkheadd *d, const char *name, struct hv_error *e)
 
 	if (r >= 0)
 		r = check_startable(dom, &props, e);
+	if (r >= 0 && props.template_for_dispvms)
+		r = hv_dispvm_drain(d, name, e);
+	if (r >= 0 && props.klass == VM_CLASS_DISPVM)
+		r = hv_dispvm_fresh_volume(d, &props, e);
 	if (r >= 0)
 		r = define_domain(d, &props, e);
 	if (r < 0)
@@ -230,7 +254,7 @@ int hv_vm_start(struct bulkheadd *d, const char *name, struct hv_error *e)
 	}
 	log_info("Starting VM %s", name);
 	/* Its broker link exists when Start returns, so `vmctl run` right after finds it. */
-	hv_supervisor_vm_started(d, name, props.label);
+	hv_supervisor_vm_started(d, name, props.label, false);
 	return 0;
 }
 
@@ -295,6 +319,11 @@ int hv_vm_set_property(struct bulkheadd *d, const char *name, const char *key, c
 	if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, xml, BULKHEAD_XML_PREFIX,
 				 BULKHEAD_XML_NS, flags) < 0)
 		return libvirt_failed(e, "update", name);
+	if (streq(key, "template_for_dispvms") || streq(key, "preload_dispvm_max"))
+		hv_dispvm_pool_refill(d);
+	/* The menu shows the label and the chosen applications. */
+	if (streq(key, "menu") || streq(key, "label"))
+		hv_menu_sync(&props);
 	return 0;
 }
 

@@ -68,6 +68,8 @@ static void remove_control_socket(struct bulkheadd *d, const char *vm)
 
 	if (str_printf(path, sizeof(path), "%s/qrexec/%s.sock", d->paths.runtime_dir, vm) >= 0)
 		unlink(path);
+	if (str_printf(path, sizeof(path), "%s/qrexec/%s.ready", d->paths.runtime_dir, vm) >= 0)
+		unlink(path);
 }
 
 static _noreturn_ void exec_daemon(const char *exe, const char *const argv[])
@@ -95,10 +97,15 @@ static bool wanted(enum hv_daemon_kind k, const char *exe)
 static void spawn(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_kind k)
 {
 	char exe[HV_PATH_MAX], dir[HV_PATH_MAX], sock[HV_PATH_MAX + 16];
-	const char *const qrexec_argv[] = {
-		exe, "--domain", dm->vm, "--channel", sock, "--runtime-dir", d->paths.runtime_dir,
-		NULL
-	};
+	const char *const qrexec_argv[] = { exe,
+					    "--domain",
+					    dm->vm,
+					    "--channel",
+					    sock,
+					    "--runtime-dir",
+					    d->paths.runtime_dir,
+					    dm->disposable ? "--disposable" : NULL,
+					    NULL };
 	const char *const guid_argv[] = { exe,	     "--domain",  dm->vm, "--label",
 					  dm->label, "--channel", sock,	  NULL };
 	pid_t pid;
@@ -124,13 +131,15 @@ static void spawn_missing(struct bulkheadd *d, struct hv_daemon *dm)
 			spawn(d, dm, (enum hv_daemon_kind)k);
 }
 
-void hv_supervisor_vm_started(struct bulkheadd *d, const char *name, const char *label)
+void hv_supervisor_vm_started(struct bulkheadd *d, const char *name, const char *label,
+			      bool disposable)
 {
 	struct hv_daemon *dm = find(d, name, true);
 
 	if (!dm)
 		return (void)log_error("Too many running VMs to supervise %s", name);
 	str_copy(dm->label, sizeof(dm->label), label);
+	dm->disposable |= disposable;
 	dm->vm_running = true;
 	dm->restarts = 0;
 	spawn_missing(d, dm);
@@ -180,6 +189,11 @@ static void reap_one(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_k
 	log_full_errno(dm->vm_running ? LOG_NOTICE : LOG_INFO, 0, "%s of %s exited (status %d)",
 		       kinds[k].name, dm->vm, status);
 	dm->pid[k] = 0;
+	/* A disposable's broker ends with its last call: so does the disposable. */
+	if (dm->vm_running && dm->disposable && k == HV_DAEMON_QREXEC) {
+		hv_dispvm_destroy(d, dm->vm);
+		return;
+	}
 	if (!dm->vm_running) {
 		if (k == HV_DAEMON_QREXEC)
 			remove_control_socket(d, dm->vm);

@@ -16,10 +16,12 @@ static void put_domain(FILE *f, const char *name, const char *type, const struct
 	fprintf(f, "\"%s\": {\"type\": \"%s\", \"tags\": [", name, type);
 	for (size_t i = 0; p && i < p->n_tags; i++)
 		fprintf(f, "%s\"%s\"", i ? ", " : "", p->tags[i]);
-	fprintf(f,
-		"], \"default_dispvm\": \"%s\", \"template_for_dispvms\": false, "
-		"\"power_state\": \"%s\"}",
-		p ? p->default_dispvm : "", state);
+	fprintf(f, "], \"default_dispvm\": \"%s\", \"template_for_dispvms\": %s, ",
+		p ? p->default_dispvm : "", p && p->template_for_dispvms ? "true" : "false");
+	/* A disposable's template: what "@dispvm:X" in a rule's source column matches. */
+	if (p && p->klass == VM_CLASS_DISPVM)
+		fprintf(f, "\"template\": \"%s\", ", p->template_name);
+	fprintf(f, "\"power_state\": \"%s\"}", state);
 }
 
 int hv_system_info_json(struct bulkheadd *d, char **ret)

@@ -8,7 +8,17 @@
 #include "vm-config.h"
 
 const char *const vm_prop_keys[] = {
-	"class", "label", "template", "memory", "vcpus", "tags", "default_dispvm", "autostart",
+	"class",
+	"label",
+	"template",
+	"memory",
+	"vcpus",
+	"tags",
+	"default_dispvm",
+	"autostart",
+	"menu",
+	"template_for_dispvms",
+	"preload_dispvm_max",
 };
 const size_t vm_prop_keys_count = ELEMENTSOF(vm_prop_keys);
 
@@ -56,12 +66,105 @@ bool vm_tag_is_valid(const char *s)
 	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
+bool vm_menu_id_is_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > VM_MENU_ID_MAX || s[0] == '.')
+		return false;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+/* Calls fn for each id of a comma-separated list until it returns < 0. */
+static int menu_foreach(const char *list, int (*fn)(const char *id, void *data), void *data)
+{
+	char copy[VM_MENU_TEXT_MAX], *save = NULL;
+	int r = 0;
+
+	if (str_copy(copy, sizeof(copy), list) < 0)
+		return -E2BIG;
+	for (char *t = strtok_r(copy, ", ", &save); t && r >= 0; t = strtok_r(NULL, ", ", &save))
+		r = fn(t, data);
+	return r;
+}
+
+static int menu_match(const char *id, void *want)
+{
+	return streq(id, want) ? -EEXIST : 0;
+}
+
+bool vm_props_menu_has(const struct vm_props *p, const char *id)
+{
+	return menu_foreach(p->menu, menu_match, (void *)id) == -EEXIST;
+}
+
+static int menu_append(const char *id, void *data)
+{
+	struct vm_props *p = data;
+	size_t len = strlen(p->menu), n = 1;
+
+	if (!vm_menu_id_is_valid(id))
+		return -EINVAL;
+	if (vm_props_menu_has(p, id))
+		return 0;
+	for (const char *c = p->menu; *c; c++)
+		n += *c == ',';
+	if (len && n >= VM_MENU_APPS_MAX)
+		return -E2BIG;
+	int r = str_printf(p->menu + len, sizeof(p->menu) - len, "%s%s", len ? "," : "", id);
+	return r < 0 ? r : 0;
+}
+
+int vm_props_menu_add(struct vm_props *p, const char *id)
+{
+	return menu_append(id, p);
+}
+
+struct menu_filter {
+	struct vm_props *out;
+	const char *drop;
+};
+
+static int menu_keep(const char *id, void *data)
+{
+	struct menu_filter *f = data;
+
+	return streq(id, f->drop) ? 0 : menu_append(id, f->out);
+}
+
+int vm_props_menu_remove(struct vm_props *p, const char *id)
+{
+	struct vm_props tmp = *p;
+	struct menu_filter f = { &tmp, id };
+	int r;
+
+	tmp.menu[0] = '\0';
+	r = menu_foreach(p->menu, menu_keep, &f);
+	if (r >= 0)
+		*p = tmp;
+	return r;
+}
+
+/* All or nothing: a bad id leaves p unchanged. */
+static int set_menu(struct vm_props *p, const char *value)
+{
+	struct vm_props tmp = *p;
+	int r;
+
+	tmp.menu[0] = '\0';
+	r = menu_foreach(value, menu_append, &tmp);
+	if (r >= 0)
+		*p = tmp;
+	return r;
+}
+
 int vm_props_init(struct vm_props *p, const char *name)
 {
 	*p = (struct vm_props){
 		.klass = VM_CLASS_APPVM,
 		.memory_mib = VM_MEMORY_DEFAULT_MIB,
 		.vcpus = 1,
+		.preload_dispvm_max = 1,
 	};
 	if (!vm_name_is_valid(name))
 		return -EINVAL;
@@ -164,6 +267,12 @@ int vm_props_set(struct vm_props *p, const char *key, const char *value)
 		return set_name_field(p->default_dispvm, sizeof(p->default_dispvm), value, true);
 	if (streq(key, "autostart"))
 		return parse_bool(value, &p->autostart);
+	if (streq(key, "menu"))
+		return set_menu(p, value);
+	if (streq(key, "template_for_dispvms"))
+		return parse_bool(value, &p->template_for_dispvms);
+	if (streq(key, "preload_dispvm_max"))
+		return parse_u32(value, 0, VM_PRELOAD_MAX, &p->preload_dispvm_max);
 	return -ENOENT;
 }
 
@@ -201,5 +310,11 @@ int vm_props_get(const struct vm_props *p, const char *key, char *buf, size_t si
 		return str_copy(buf, size, p->default_dispvm);
 	if (streq(key, "autostart"))
 		return str_copy(buf, size, p->autostart ? "true" : "false");
+	if (streq(key, "menu"))
+		return str_copy(buf, size, p->menu);
+	if (streq(key, "template_for_dispvms"))
+		return str_copy(buf, size, p->template_for_dispvms ? "true" : "false");
+	if (streq(key, "preload_dispvm_max"))
+		return str_printf(buf, size, "%" PRIu32, p->preload_dispvm_max);
 	return -ENOENT;
 }

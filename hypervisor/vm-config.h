@@ -19,6 +19,11 @@
 #define VM_MEMORY_MAX_MIB 65536
 #define VM_MEMORY_DEFAULT_MIB 256
 #define VM_VCPUS_MAX 64
+/* The applications in the VM's host menu: desktop file ids (without .desktop), comma-separated. */
+#define VM_MENU_APPS_MAX 32
+#define VM_MENU_ID_MAX 80
+#define VM_MENU_TEXT_MAX 1024
+#define VM_PRELOAD_MAX 8
 
 enum vm_class {
 	VM_CLASS_APPVM,
@@ -38,6 +43,12 @@ struct vm_props {
 	uint32_t vcpus;
 	char default_dispvm[VM_NAME_MAX + 1]; /* "" = none */
 	bool autostart;
+	char menu[VM_MENU_TEXT_MAX]; /* "debian-xterm,dillo" */
+	/* A disposable template: disposables start from a throw-away overlay of its private
+	 * volume; preload_dispvm_max of them are kept booted and paused, ready. A DispVM's
+	 * template_name is its disposable template. */
+	bool template_for_dispvms;
+	uint32_t preload_dispvm_max;
 };
 
 /* The property keys, in the order `vmctl prefs` shows them. */
@@ -48,6 +59,12 @@ const char *vm_class_to_string(enum vm_class c);
 int vm_class_from_string(const char *s, enum vm_class *ret);
 bool vm_label_is_valid(const char *s);
 bool vm_tag_is_valid(const char *s);
+/* A desktop file id as the menu keeps it: [A-Za-z0-9._-], not starting with '.'. */
+bool vm_menu_id_is_valid(const char *s);
+/* Whether id is in p->menu; add or remove one (-E2BIG past VM_MENU_APPS_MAX). */
+bool vm_props_menu_has(const struct vm_props *p, const char *id);
+int vm_props_menu_add(struct vm_props *p, const char *id);
+int vm_props_menu_remove(struct vm_props *p, const char *id);
 
 /* Defaults for a new AppVM of the host template; -EINVAL for an invalid name. */
 int vm_props_init(struct vm_props *p, const char *name);

@@ -69,8 +69,8 @@ static int service_lookup(struct agent *a, const struct qrexec_call *call, struc
 /* Variables the child gets from who it runs as, not from the agent's own environment. */
 static bool is_identity_var(const char *v)
 {
-	static const char *const names[] = { "QREXEC_", "HOME=", "USER=", "LOGNAME=",
-					     "XDG_RUNTIME_DIR=" };
+	static const char *const names[] = { "QREXEC_",
+					     "HOME=", "USER=", "LOGNAME=", "XDG_RUNTIME_DIR=" };
 
 	for (size_t i = 0; i < ELEMENTSOF(names); i++)
 		if (str_startswith(v, names[i]))
@@ -130,8 +130,8 @@ static int become(const struct agent_user *u)
 
 /* In the forked child: stdio from the pipes, default signals, the identity, exec. A failure
  * goes back to the agent as an errno on the close-on-exec pipe err_fd. */
-static _noreturn_ void child_exec(int p[3][2], int err_fd, const struct agent_user *u,
-				  char **argv, char **env)
+static _noreturn_ void child_exec(int p[3][2], int err_fd, const struct agent_user *u, char **argv,
+				  char **env)
 {
 	sigset_t none;
 	int r = 0;
@@ -154,8 +154,7 @@ static _noreturn_ void child_exec(int p[3][2], int err_fd, const struct agent_us
 
 /* fork + exec, rather than posix_spawn: the child must change user first. The agent is single
  * threaded, so the child may run ordinary code. 0, or the child's -errno from before exec. */
-static int spawn_child(pid_t *pid, int p[3][2], const struct agent_user *u, char **argv,
-		       char **env)
+static int spawn_child(pid_t *pid, int p[3][2], const struct agent_user *u, char **argv, char **env)
 {
 	int err[2], r = 0;
 

@@ -32,7 +32,6 @@
 #include "paths.h"
 #include "strutil.h"
 
-
 int agent_send(struct agent *a, uint32_t type, uint32_t id, const void *payload, size_t len)
 {
 	int r = msg_write(a->chan, type, id, payload, len);

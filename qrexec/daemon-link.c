@@ -65,9 +65,14 @@ void dcall_policy_answer(struct daemon *d, struct dcall *c, bool allowed, const 
 			 reason);
 		return dcall_refuse(d, c, QREXEC_EXIT_REFUSED, "request refused by policy");
 	}
-	if (str_startswith(target, "@dispvm"))
-		return dcall_refuse(d, c, QREXEC_EXIT_PROBLEM,
-				    "disposable VMs are not available here");
+	const char *template = str_startswith(target, "@dispvm:");
+	if (template)
+		return daemon_dispvm_request(d, c, template);
+	dcall_connect_target(d, c, target);
+}
+
+void dcall_connect_target(struct daemon *d, struct dcall *c, const char *target)
+{
 	int fd = link_connect(d, target);
 	if (fd < 0) {
 		log_warning_errno(fd, "%s -> %s %s: the target is not running: %m", d->domain,
@@ -236,9 +241,12 @@ static void link_lost(struct daemon *d, struct dcall *c)
 void dcall_link_readable(struct daemon *d, struct dcall *c)
 {
 	struct msg m;
-	ssize_t n = msg_reader_fill(&c->lrd, c->link);
+	ssize_t n;
 	int k;
 
+	if (c->state == DC_DISPVM)
+		return daemon_dispvm_readable(d, c);
+	n = msg_reader_fill(&c->lrd, c->link);
 	if (n == -EAGAIN)
 		return;
 	if (n <= 0)

@@ -12,6 +12,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -78,12 +79,36 @@ struct dcall *daemon_call_new(struct daemon *d, bool incoming)
 	return NULL;
 }
 
+static bool any_call(const struct daemon *d)
+{
+	for (size_t i = 0; i < DAEMON_SLOTS; i++)
+		if (d->calls[i].used)
+			return true;
+	return false;
+}
+
 void daemon_call_free(struct daemon *d, struct dcall *c)
 {
 	c->link = safe_close(c->link);
 	msg_reader_finish(&c->lrd);
 	outq_finish(&c->lq);
 	c->used = false;
+	d->served = true;
+	if (d->disposable && !any_call(d)) {
+		log_info("The last call of disposable %s ended.", d->domain);
+		exit(EXIT_SUCCESS); /* bulkheadd destroys the VM */
+	}
+}
+
+/* <runtime>/qrexec/<vm>.ready: the agent answered; bulkheadd pauses preloaded disposables
+ * only then, so that taking one means a resume, never a boot. */
+static void mark_ready(struct daemon *d)
+{
+	_cleanup_free_ char *path = str_new_printf("%s/qrexec/%s.ready", d->runtime_dir, d->domain);
+	_cleanup_close_ int fd = path ? open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600) : -1;
+
+	if (fd < 0)
+		log_warning_errno(errno, "Cannot write %s: %m", path ? path : "the ready file");
 }
 
 /* Free a call once both of its sides have ended; a link with output queued waits for it. */
@@ -106,6 +131,7 @@ static void drain_channel(struct daemon *d)
 			if (m.type != QREXEC_MSG_HELLO || qrexec_parse_hello(&m, &version) < 0)
 				daemon_violation(d, "no valid hello.");
 			d->hello_done = true;
+			mark_ready(d);
 			continue;
 		}
 		dcall_on_agent_message(d, &m);
@@ -277,6 +303,7 @@ static int parse_args(struct daemon *d, int argc, char **argv, const char **chan
 		{ "domain", required_argument, NULL, 'd' },
 		{ "channel", required_argument, NULL, 'c' },
 		{ "runtime-dir", required_argument, NULL, 'r' },
+		{ "disposable", no_argument, NULL, 'D' },
 		{},
 	};
 	int o;
@@ -288,6 +315,8 @@ static int parse_args(struct daemon *d, int argc, char **argv, const char **chan
 			*channel = optarg;
 		else if (o == 'r')
 			d->runtime_dir = strdup(optarg);
+		else if (o == 'D')
+			d->disposable = true;
 		else
 			return -EINVAL;
 	}
@@ -306,7 +335,7 @@ int main(int argc, char **argv)
 	log_parse_environment();
 	if (parse_args(&d, argc, argv, &channel) < 0) {
 		fprintf(stderr, "Usage: qrexec-daemon --domain NAME --channel SPEC "
-				"[--runtime-dir DIR]\n");
+				"[--runtime-dir DIR] [--disposable]\n");
 		return 2;
 	}
 	static char ident[64];

@@ -12,7 +12,8 @@
 enum dcall_state {
 	DC_LINK_HELLO, /* incoming: waiting for the link's exec request */
 	DC_POLICY,     /* outgoing: waiting for the policy daemon */
-	DC_STARTING,   /* waiting for CONNECTED/REFUSED from the service end */
+	DC_DISPVM,   /* outgoing: waiting for bulkheadd to name a disposable (link = its socket) */
+	DC_STARTING, /* waiting for CONNECTED/REFUSED from the service end */
 	DC_RELAY,
 };
 
@@ -37,6 +38,8 @@ struct dcall {
 	bool chan_sent_final, chan_got_final;
 	bool link_sent_final, link_got_final;
 	struct qrexec_call call;
+	char dispvm_reply[64]; /* DC_DISPVM: bulkheadd's answer line so far */
+	size_t dispvm_len;
 };
 
 #define DAEMON_SLOTS (2 * QREXEC_MAX_CALLS + 64)
@@ -48,6 +51,10 @@ struct daemon {
 	struct msg_reader rd;
 	struct outq cq; /* toward the VM */
 	bool hello_done;
+	/* --disposable: the VM is a disposable; the daemon ends (and bulkheadd destroys the VM)
+	 * when the last of its calls ends, once it has had one. */
+	bool disposable;
+	bool served;
 	int listen_fd;
 	int policy_fd;
 	struct msg_reader prd;
@@ -72,6 +79,12 @@ void dcall_refuse(struct daemon *d, struct dcall *c, int code, const char *reaso
 void dcall_accept_link(struct daemon *d);
 void dcall_policy_answer(struct daemon *d, struct dcall *c, bool allowed, const char *target,
 			 const char *reason);
+/* Allowed to a running VM: link to its daemon and send the exec request. */
+void dcall_connect_target(struct daemon *d, struct dcall *c, const char *target);
+
+/* daemon-dispvm.c: "@dispvm:TEMPLATE" targets, through bulkheadd's dispvm socket */
+void daemon_dispvm_request(struct daemon *d, struct dcall *c, const char *template);
+void daemon_dispvm_readable(struct daemon *d, struct dcall *c);
 
 /* daemon-policy.c */
 void daemon_policy_query(struct daemon *d, struct dcall *c);

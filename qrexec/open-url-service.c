@@ -20,6 +20,7 @@
 #include "fdio.h"
 #include "log.h"
 #include "macro.h"
+#include "paths.h"
 #include "qrexec.h"
 #include "strutil.h"
 
@@ -74,6 +75,18 @@ static int build_argv(char *command, const char *url, char **argv, size_t max)
 	return 0;
 }
 
+/* In a disposable the browser is the reason the VM exists: the call, and so the VM, lasts as
+ * long as the browser (the guest init marks disposables, from the kernel command line). */
+static int run_in_foreground(char **argv)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null >= 0)
+		dup2(null, 0), dup2(null, 1), dup2(null, 2);
+	execvp(argv[0], argv);
+	return -errno;
+}
+
 /* Double fork: the browser belongs to nobody's call and holds none of its pipes. */
 static int spawn_detached(char **argv)
 {
@@ -115,5 +128,7 @@ int main(void)
 	if (!command || build_argv(command, url, argv, ELEMENTSOF(argv)) < 0)
 		return log_error("No browser configured."), 1;
 	log_info("Opening a URL from %s with %s.", source ? source : "?", argv[0]);
+	if (access(BULKHEAD_DISPOSABLE_MARK, F_OK) == 0)
+		return run_in_foreground(argv) < 0 ? 1 : 0;
 	return spawn_detached(argv) < 0 ? 1 : 0;
 }

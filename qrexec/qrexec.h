@@ -55,6 +55,17 @@ bool qrexec_url_is_valid(const char *untrusted_url, size_t len);
 /* The caller side's looser test: "SCHEME://..." or "mailto:...". */
 bool qrexec_url_looks_like_url(const char *s);
 
+/* bulkhead.OpenInVM (parse-open.c): the call's stdin is "NAME\n" then the file's bytes. NAME:
+ * one path component, at most QREXEC_OPEN_NAME_MAX bytes of valid UTF-8, no controls, no
+ * leading '-' or '.'. */
+#define QREXEC_OPEN_NAME_MAX 255
+#define QREXEC_OPEN_SIZE_MAX (1024ULL * 1024 * 1024)
+bool qrexec_file_name_is_valid(const char *untrusted_name, size_t len);
+/* The header at the start of untrusted[0..len): its length with the '\n' and the name in name,
+ * 0 when the line is not complete yet, -EINVAL when it can never be valid. */
+int qrexec_open_header_parse(const char *untrusted, size_t len,
+			     char name[static QREXEC_OPEN_NAME_MAX + 1]);
+
 /* Fill wire structs (name fields zero-padded; -ENAMETOOLONG if a string does not fit). */
 int qrexec_exec_request_init(struct qrexec_exec_request *e, const char *source, const char *target,
 			     const char *service, uint32_t flags);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vm-open-url [--target VM] URL: the guest's default browser. Hands the URL to bulkhead.OpenURL
- * in another VM (by default @default, so the policy picks the VM), as the call's stdin.
+ * vm-open-url [--target VM | --dispvm] URL: the guest's default browser. Hands the URL to
+ * bulkhead.OpenURL in another VM (by default @default, so the policy picks the VM; --dispvm:
+ * @dispvm, a new disposable of this VM's default_dispvm), as the call's stdin.
  * Exit: as qrexec-client-vm (126 refused, 127 no such service, 125 other), 2 for usage/bad URL.
  */
 #include <errno.h>
@@ -20,7 +21,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "Usage: vm-open-url [--target VM] URL\n");
+	fprintf(stderr, "Usage: vm-open-url [--target VM | --dispvm] URL\n");
 	return 2;
 }
 
@@ -59,16 +60,18 @@ static int open_url(const char *target, const char *url)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = { { "target", required_argument, NULL, 't' }, {} };
+	static const struct option opts[] = { { "target", required_argument, NULL, 't' },
+					      { "dispvm", no_argument, NULL, 'd' },
+					      {} };
 	const char *target = "@default";
 	int o;
 
 	log_set_ident("vm-open-url");
 	signal(SIGPIPE, SIG_IGN);
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
-		if (o != 't')
+		if (o != 't' && o != 'd')
 			return usage();
-		target = optarg;
+		target = o == 'd' ? "@dispvm" : optarg;
 	}
 	if (optind + 1 != argc)
 		return usage();

@@ -63,7 +63,8 @@ tb_init() {
 
 tb_start_bus() {
 	local pid
-	pid=$(dbus-daemon --session --fork --nopidfile --address="unix:path=$TB/bus" \
+	pid=$(dbus-daemon --config-file="$BULKHEAD_SOURCE_ROOT/tests/lib/test-bus.conf" --fork \
+		--nopidfile --address="unix:path=$TB/bus" \
 		--print-pid=1 2>>"$TB/log/dbus.log") || return 1
 	echo "$pid" >"$TB/pids/dbus"
 	export DBUS_SESSION_BUS_ADDRESS="unix:path=$TB/bus"

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "gui-validate.h"
+#include "label.h"
 #include "tap.h"
 
 static void test_sizes(void)
@@ -65,12 +66,12 @@ static void test_labels(void)
 {
 	uint32_t rgb = 0;
 
-	ok(gui_label_parse("red", &rgb) == 0 && rgb == 0xcc0000, "red");
-	ok(gui_label_parse("Orange", &rgb) == 0 && rgb == 0xf57900, "names ignore case");
-	ok(gui_label_parse("#12abEF", &rgb) == 0 && rgb == 0x12abef, "#rrggbb");
-	is_int(gui_label_parse("#12abE", &rgb), -EINVAL, "five hex digits");
-	is_int(gui_label_parse("#12abEG", &rgb), -EINVAL, "not hex");
-	is_int(gui_label_parse("pink", &rgb), -EINVAL, "unknown name");
+	ok(label_parse_rgb("red", &rgb) == 0 && rgb == 0xcc0000, "red");
+	ok(label_parse_rgb("Orange", &rgb) == 0 && rgb == 0xf57900, "names ignore case");
+	ok(label_parse_rgb("#12abEF", &rgb) == 0 && rgb == 0x12abef, "#rrggbb");
+	is_int(label_parse_rgb("#12abE", &rgb), -EINVAL, "five hex digits");
+	is_int(label_parse_rgb("#12abEG", &rgb), -EINVAL, "not hex");
+	is_int(label_parse_rgb("pink", &rgb), -EINVAL, "unknown name");
 }
 
 int main(void)

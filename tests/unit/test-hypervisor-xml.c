@@ -170,6 +170,31 @@ static void test_setters(void)
 	is_str(buf, "false", "autostart defaults to false");
 }
 
+/* The menu property: a set of desktop ids, edited one at a time or set whole. */
+static void test_menu(void)
+{
+	struct vm_props p;
+	char many[VM_MENU_TEXT_MAX] = "";
+
+	vm_props_init(&p, "work");
+	is_int(vm_props_set(&p, "menu", "debian-xterm, dillo,debian-xterm"), 0,
+	       "menu set from a list");
+	is_str(p.menu, "debian-xterm,dillo", "  duplicates dropped, order kept");
+	ok(vm_props_menu_has(&p, "dillo") && !vm_props_menu_has(&p, "dill"),
+	   "  membership is exact");
+	is_int(vm_props_menu_add(&p, "org.gnome.Calculator"), 0, "an id with dots is added");
+	is_int(vm_props_menu_remove(&p, "dillo"), 0, "one id removed");
+	is_str(p.menu, "debian-xterm,org.gnome.Calculator", "  the others kept in order");
+	is_int(vm_props_set(&p, "menu", "ok,../etc/passwd"), -EINVAL, "a path is not an id");
+	is_int(vm_props_menu_add(&p, ".hidden"), -EINVAL, "nor a dot file");
+	is_str(p.menu, "debian-xterm,org.gnome.Calculator", "  refusals change nothing");
+	for (int i = 0; i < VM_MENU_APPS_MAX; i++)
+		str_printf(many + strlen(many), sizeof(many) - strlen(many), "%sa%d", i ? "," : "",
+			   i);
+	is_int(vm_props_set(&p, "menu", many), 0, "%d apps fit", VM_MENU_APPS_MAX);
+	is_int(vm_props_menu_add(&p, "one-more"), -E2BIG, "  one more is refused");
+}
+
 /* The guest dir reaches the kernel command line: nothing that splits it or climbs out of it. */
 static void test_guest_dir(void)
 {
@@ -182,12 +207,14 @@ static void test_guest_dir(void)
 
 	for (size_t i = 0; usr_bad[i]; i++) {
 		h.guest_usr_path = usr_bad[i];
-		is_int(vm_domain_xml(&work, &h, &xml), -EINVAL, "guest dir '%s' refused", usr_bad[i]);
+		is_int(vm_domain_xml(&work, &h, &xml), -EINVAL, "guest dir '%s' refused",
+		       usr_bad[i]);
 	}
 	h = host_kvm();
 	for (size_t i = 0; sub_bad[i]; i++) {
 		h.guest_sub = sub_bad[i];
-		is_int(vm_domain_xml(&work, &h, &xml), -EINVAL, "share subdir '%s' refused", sub_bad[i]);
+		is_int(vm_domain_xml(&work, &h, &xml), -EINVAL, "share subdir '%s' refused",
+		       sub_bad[i]);
 	}
 	h.guest_share = NULL;
 	h.guest_sub = "guest";
@@ -201,5 +228,6 @@ int main(void)
 	test_round_trip();
 	test_reject();
 	test_setters();
+	test_menu();
 	return tap_done();
 }

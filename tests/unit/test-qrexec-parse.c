@@ -151,9 +151,37 @@ static void test_urls(void)
 	ok(!qrexec_url_looks_like_url("a.b://x"), "a dot is not part of a scheme here");
 }
 
+/* bulkhead.OpenInVM's "NAME\n": one safe path component, or refused before anything is made. */
+static void test_open_header(void)
+{
+	static const struct {
+		const char *in;
+		int want;
+	} rows[] = {
+		{ "report.pdf\n%PDF", 11 }, { "r\xc3\xa9sum\xc3\xa9.txt\n", 13 },
+		{ "no newline yet", 0 },    { "../etc/passwd\n", -EINVAL },
+		{ "a/b\n", -EINVAL },	    { "-rf\n", -EINVAL },
+		{ ".hidden\n", -EINVAL },   { "\n", -EINVAL },
+		{ "a\033[2J\n", -EINVAL },  { "bad\xc3\n", -EINVAL },
+	};
+	char name[QREXEC_OPEN_NAME_MAX + 1], big[QREXEC_OPEN_NAME_MAX + 2];
+
+	for (size_t i = 0; i < ELEMENTSOF(rows); i++)
+		is_int(qrexec_open_header_parse(rows[i].in, strlen(rows[i].in), name), rows[i].want,
+		       "open header #%zu", i);
+	qrexec_open_header_parse("report.pdf\nrest", 15, name);
+	is_str(name, "report.pdf", "the name is the line, without the newline");
+	memset(big, 'a', sizeof(big));
+	is_int(qrexec_open_header_parse(big, QREXEC_OPEN_NAME_MAX, name), 0,
+	       "255 bytes without a newline may still become a name");
+	is_int(qrexec_open_header_parse(big, sizeof(big), name), -EINVAL,
+	       "a 256-byte line never can");
+}
+
 int main(void)
 {
 	test_call_request();
+	test_open_header();
 	test_small_messages();
 	test_exec_request();
 	test_urls();

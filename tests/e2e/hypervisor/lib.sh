@@ -20,15 +20,39 @@ e2e_setup() {
 	if [ -n "${E2E_DISPLAY:-}" ]; then export DISPLAY=$E2E_DISPLAY; else unset DISPLAY; fi
 	E2E_DIR=$(mktemp -d /tmp/bh-e2e.XXXXXX)
 	export BULKHEAD_STATE_DIR=$E2E_DIR/state BULKHEAD_RUNTIME_DIR=$E2E_DIR/run
-	export XDG_RUNTIME_DIR=$E2E_DIR/xdg XDG_CONFIG_HOME=$E2E_DIR/config
+	# XDG_DATA_HOME: bulkheadd writes each VM's menu entries there (hypervisor/menu.c).
+	export XDG_RUNTIME_DIR=$E2E_DIR/xdg XDG_CONFIG_HOME=$E2E_DIR/config XDG_DATA_HOME=$E2E_DIR/data
 	mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 	trap e2e_cleanup EXIT
 	trap 'exit 1' INT TERM
-	dbus-daemon --session --fork --print-address=3 --print-pid=4 \
+	dbus-daemon --config-file="$BULKHEAD_SOURCE_ROOT/tests/lib/test-bus.conf" --fork \
+		--print-address=3 --print-pid=4 \
 		3>"$E2E_DIR/bus.addr" 4>"$E2E_DIR/bus.pid" || { echo "Bail out! no dbus-daemon"; exit 99; }
 	DBUS_SESSION_BUS_ADDRESS=$(cat "$E2E_DIR/bus.addr")
 	export DBUS_SESSION_BUS_ADDRESS
 	e2e_start_bulkheadd
+}
+
+# e2e_host_display: an Xvfb of the test's own as the host display. Call it before e2e_setup:
+# bulkheadd hands DISPLAY to each VM's guid. e2e_cleanup stops it.
+e2e_host_display() {
+	local fifo disp
+	fifo=$(mktemp -u) && mkfifo "$fifo"
+	Xvfb -displayfd 3 -nolisten tcp -screen 0 1280x1024x24 3>"$fifo" >/dev/null 2>&1 &
+	E2E_XVFB_PID=$!
+	read -r disp <"$fifo"
+	rm -f "$fifo"
+	export DISPLAY=":$disp" E2E_DISPLAY=":$disp"
+}
+
+# e2e_policy RULE...: the policy daemon on a policy of the test's own, one rule per argument,
+# with its audit log in $E2E_DIR/audit.log. e2e_cleanup stops it.
+e2e_policy() {
+	mkdir -p "$E2E_DIR/policy"
+	printf '%s\n' "$@" >"$E2E_DIR/policy/50-e2e.policy"
+	"$BULKHEAD_QREXEC_POLICY_DAEMON" --policy-dir "$E2E_DIR/policy" \
+		--audit-log "$E2E_DIR/audit.log" >>"$E2E_DIR/policy.log" 2>&1 &
+	E2E_POLICY_PID=$!
 }
 
 e2e_start_bulkheadd() {
@@ -70,6 +94,7 @@ e2e_cleanup() {
 	[ -n "${BULKHEADD_PID:-}" ] && kill "$BULKHEADD_PID" 2>/dev/null && wait "$BULKHEADD_PID" 2>/dev/null
 	for p in $(e2e_daemon_pids); do kill -9 "$p" 2>/dev/null; done
 	[ -s "$E2E_DIR/bus.pid" ] && kill "$(cat "$E2E_DIR/bus.pid")" 2>/dev/null
+	for p in ${E2E_POLICY_PID:-} ${E2E_XVFB_PID:-}; do kill "$p" 2>/dev/null; done
 	if [ "$status" -ne 0 ] || [ "$tap_failed" -ne 0 ]; then
 		diag "bulkheadd log:"; sed 's/^/#   /' "$E2E_DIR/bulkheadd.log" 2>/dev/null | tail -40
 		for f in "$E2E_DIR"/state/vms/*/console.log; do

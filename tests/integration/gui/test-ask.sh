@@ -14,10 +14,10 @@ sed "s|^Exec=.*|Exec=$ask_exe|" "$src/packaging/dbus/org.bulkhead.PolicyAgent1.s
 
 # ask ID SOURCE TARGETS DEFAULT [TIMEOUT]: start an Ask() in the background; answer in $tmp/ID.
 ask() {
-	local id=$1 source=$2 targets=$3 default=$4 timeout=${5:-60}
+	local id=$1 source=$2 targets=$3 default=$4 timeout=${5:-60} requested=${6:-}
 	gdbus call --session --timeout 120 --dest org.bulkhead.PolicyAgent1 \
 		--object-path /org/bulkhead/PolicyAgent1 --method org.bulkhead.PolicyAgent1.Ask \
-		"$source" bulkhead.OpenURL '' '' "$targets" "$default" \
+		"$source" bulkhead.OpenURL '' "$requested" "$targets" "$default" \
 		"{'rule': '50-config-openurl.policy:3', 'source_label': 'red', 'timeout': '$timeout'}" \
 		>"$tmp/$id" 2>&1 &
 	echo $! >"$tmp/$id.pid"
@@ -95,6 +95,13 @@ wid=$(find_window '^Bulkhead: request from work$')
 sleep 2
 key Tab Tab Return
 is "$(answer a4)" "(true, 'browser')" "Tab to Allow, Enter allows"
+
+# 4b. No default, but the caller named a candidate ('work->browser'): it is preselected.
+ask a4b work "$two_targets" '' 60 browser
+wid=$(find_window '^Bulkhead: request from work$')
+sleep 1.5
+press_until a4b alt+a
+is "$(answer a4b)" "(true, 'browser')" "the target the caller named is preselected when it is a candidate"
 
 # 5. Nobody answers: the timeout from details denies and the dialog goes away.
 ask a5 work "$two_targets" browser 2

@@ -116,6 +116,22 @@ settle 1
 is "$(eval_url mail browser)" "allow browser" "removed again, the allow decides"
 is "$(grep -c '^bulkhead' "$user/50-config-openurl.policy")" 2 "  and the file has two rules"
 
+# "Open in a Disposable" on the Open URL page (Alt+D, as a person would): a rule that opens
+# what any VM asks for in a new disposable of the caller's default template.
+focus "$wid"
+key alt+d
+settle
+screenshot "$wid" settings-policy-disposable.png
+ok $? "screenshot of the Open URL page with its disposable rule"
+act save
+settle 1
+like "$(tail -n1 "$user/50-config-openurl.policy")" '^bulkhead.OpenURL \* @anyvm @dispvm allow$' \
+	"Open in a Disposable adds '* @anyvm @dispvm allow'"
+is "$(grep -c '^bulkhead' "$user/50-config-openurl.policy")" 3 "  after the two rules there were"
+act remove-rule "<('bulkhead.OpenURL', 2)>"
+act save
+settle 1
+
 # 2. The tester decides with libpolicy and names the rule.
 act test-request "<('bulkhead.OpenURL', '', 'mail', 'browser')>"
 settle

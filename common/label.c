@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Label colours, as the user configures them for each VM (trusted input, checked anyway). */
+/* Label colours, as the user configures them for each VM (trusted input, checked anyway): guid
+ * frames windows in them, bulkheadd draws the VM's menu icon in them. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "gui-validate.h"
+#include "label.h"
 #include "macro.h"
 
 /* Qubes' label colours (the Tango palette), so a Qubes user reads them the same way. */
@@ -18,7 +19,7 @@ static const struct {
 	{ "blue", 0x3465a4 },  { "purple", 0x75507b }, { "black", 0x000000 },
 };
 
-int gui_label_parse(const char *label, uint32_t *rgb)
+int label_parse_rgb(const char *label, uint32_t *rgb)
 {
 	for (size_t i = 0; i < ELEMENTSOF(labels); i++)
 		if (strcasecmp(label, labels[i].name) == 0) {
