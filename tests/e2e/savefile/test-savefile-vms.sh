@@ -13,23 +13,9 @@ e2e_skip_unless_possible
 for p in Xvfb xdotool xwininfo; do command -v $p >/dev/null || skip_all "$p not installed"; done
 export BULKHEAD_GUEST_GUI=1
 
-# The host display, before bulkheadd starts (it hands DISPLAY to guid).
-disp=$((100 + $$ % 100))
-Xvfb ":$disp" -nolisten tcp -screen 0 1280x1024x24 >/dev/null 2>&1 &
-XVFB_PID=$!
-export DISPLAY=":$disp" E2E_DISPLAY=":$disp"
-for _ in $(seq 1 50); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.1; done
+e2e_host_display
 e2e_setup
-
-mkdir -p "$E2E_DIR/policy"
-cat >"$E2E_DIR/policy/50-e2e.policy" <<'POLICY'
-bulkhead.SaveFile  *  work  personal  allow
-bulkhead.SaveFile  *  work  @anyvm    deny
-POLICY
-"$BULKHEAD_QREXEC_POLICY_DAEMON" --policy-dir "$E2E_DIR/policy" \
-	--audit-log "$E2E_DIR/audit.log" >>"$E2E_DIR/policy.log" 2>&1 &
-POLICY_PID=$!
-trap 'kill $POLICY_PID $XVFB_PID 2>/dev/null; e2e_cleanup' EXIT
+e2e_policy 'bulkhead.SaveFile  *  work  personal  allow' 'bulkhead.SaveFile  *  work  @anyvm    deny'
 
 "$VMCTL" create work --label blue && "$VMCTL" create personal --label green
 ok $? "create work and personal"
