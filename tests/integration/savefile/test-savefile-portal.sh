@@ -151,6 +151,23 @@ if [ -x "$XDP" ]; then
 	choose work "$wid" "$W/Documents/portal.txt"
 	is "$(answer xdp-call)" "0 file://$W/Documents/portal.txt" \
 		"  and the application gets the chosen file's URI in the Response signal"
+	# The whole chain: application -> xdg-desktop-portal -> "Save in another VM…" -> personal.
+	wrun "$PORTAL_CLIENT" "Save via portal" elsewhere.txt >"$TB/xdp-other" 2>&1 &
+	echo $! >"$TB/xdp-other.pid"
+	wid=$(window work "Save via portal")
+	xd work windowfocus --sync "$wid"
+	sleep 0.3
+	xd work key --clearmodifiers alt+a
+	reply=$(answer xdp-other)
+	like "$reply" "^0 file://.*/bulkhead-save/[^/]+/elsewhere.txt$" \
+		"through the portal, 'Save in another VM…' gives the application a private file"
+	path=${reply#0 file://}
+	[ "$path" != "$reply" ] && printf 'written by the application\n' >"$path"
+	wid=$(window personal "Save file from work")
+	choose personal "$wid" "$P/Documents/elsewhere.txt"
+	for _ in $(seq 100); do [ -e "$P/Documents/elsewhere.txt" ] && break; sleep 0.1; done
+	is "$(cat "$P/Documents/elsewhere.txt" 2>/dev/null)" "written by the application" \
+		"  and what the application wrote there lands in personal where its dialog said"
 else
 	echo "ok $((tap_n += 1)) # SKIP xdg-desktop-portal is not installed"
 fi
