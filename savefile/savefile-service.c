@@ -199,24 +199,14 @@ static int check_offer(const char *source, uint64_t max_bytes, struct savefile_h
 	return 0;
 }
 
-int main(void)
+/* One offer, from its header to the reply; returns the exit status. */
+static int serve(const char *source, uint64_t max_bytes)
 {
-	const char *source = getenv("QREXEC_REMOTE_DOMAIN");
 	struct savefile_header h;
 	struct choice c;
-	uint64_t max_bytes, got = 0;
+	uint64_t got = 0;
 	int r;
 
-	log_set_ident("bulkhead.SaveFile");
-	/* The broker hands stderr to the caller: routine lines stay out of its terminal. */
-	log_set_max_level(LOG_NOTICE);
-	log_parse_environment();
-	signal(SIGPIPE, SIG_IGN);
-	if (!source || !vm_name_is_valid(source))
-		return log_error("QREXEC_REMOTE_DOMAIN is not a VM name (run by the agent only)."),
-		       2;
-	if (load_max_bytes(&max_bytes) < 0)
-		return reply(SAVEFILE_FAILED), 2;
 	if (check_offer(source, max_bytes, &h) != 0)
 		return 1;
 	r = ask_user(source, &h, &c);
@@ -231,4 +221,22 @@ int main(void)
 	log_info("Saved a file of %llu bytes from %s.", (unsigned long long)h.size, source);
 	reply(SAVEFILE_SAVED);
 	return 0;
+}
+
+int main(void)
+{
+	const char *source = getenv("QREXEC_REMOTE_DOMAIN");
+	uint64_t max_bytes;
+
+	log_set_ident("bulkhead.SaveFile");
+	/* The broker hands stderr to the caller: routine lines stay out of its terminal. */
+	log_set_max_level(LOG_NOTICE);
+	log_parse_environment();
+	signal(SIGPIPE, SIG_IGN);
+	if (!source || !vm_name_is_valid(source))
+		return log_error("QREXEC_REMOTE_DOMAIN is not a VM name (run by the agent only)."),
+		       2;
+	if (load_max_bytes(&max_bytes) < 0)
+		return reply(SAVEFILE_FAILED), 2;
+	return serve(source, max_bytes);
 }
