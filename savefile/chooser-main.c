@@ -9,6 +9,9 @@
  * gtk_file_chooser_set_do_overwrite_confirmation() means they confirmed replacing it.
  * Exit: 0 chosen, 1 cancelled or closed, 2 bad arguments.
  *
+ * savefile-chooser --source VM --failed REASON: the error the service shows when the data did
+ * not arrive whole after the user chose a place (REASON is the service's own sentence).
+ *
  * Trust: the service validated NAME (file copy's name rules) and the broker named VM; both are
  * checked again here and shown as plain text only.
  */
@@ -26,6 +29,8 @@
 struct args {
 	const char *source, *name;
 	guint64 size;
+	const char
+		*failed; /* --failed: tell the user a save failed, and why (the service's words) */
 };
 
 static int parse_args(int argc, char **argv, struct args *a)
@@ -37,10 +42,16 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->name = argv[i + 1];
 		else if (strcmp(argv[i], "--size") == 0)
 			a->size = g_ascii_strtoull(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--failed") == 0)
+			a->failed = argv[i + 1];
 		else
 			return -EINVAL;
 	}
-	if (argc % 2 == 0 || !a->source || !a->name || !vm_name_is_valid(a->source))
+	if (argc % 2 == 0 || !a->source || !vm_name_is_valid(a->source))
+		return -EINVAL;
+	if (a->failed)
+		return 0;
+	if (!a->name)
 		return -EINVAL;
 	char checked[FILECOPY_NAME_MAX + 1];
 	return filecopy_leaf_name_parse(a->name, strlen(a->name), checked);
@@ -92,6 +103,20 @@ static int print_choice(const char *path)
 	return fflush(stdout) == 0 ? 0 : 2;
 }
 
+/* The user chose a place and nothing appeared there: say so, and why. */
+static int show_failure(const struct args *a)
+{
+	g_autofree char *title = g_strdup_printf("File from %s not saved", a->source);
+	GtkWidget *d = gtk_message_dialog_new(NULL, 0, GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+					      "The file from %s was not saved", a->source);
+
+	gtk_window_set_title(GTK_WINDOW(d), title);
+	gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(d), "%s", a->failed);
+	gtk_dialog_run(GTK_DIALOG(d));
+	gtk_widget_destroy(d);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a = { 0 };
@@ -108,9 +133,12 @@ int main(int argc, char **argv)
 	}
 	if (parse_args(argc, argv, &a) < 0) {
 		fprintf(stderr,
-			"Usage: savefile-chooser --source VM --suggested-name NAME --size BYTES\n");
+			"Usage: savefile-chooser --source VM --suggested-name NAME --size BYTES\n"
+			"       savefile-chooser --source VM --failed REASON\n");
 		return 2;
 	}
+	if (a.failed)
+		return show_failure(&a);
 	GtkWidget *d = dialog_new(&a);
 	if (gtk_dialog_run(GTK_DIALOG(d)) == GTK_RESPONSE_ACCEPT) {
 		g_autofree char *path = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(d));

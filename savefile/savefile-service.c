@@ -149,20 +149,59 @@ static int save(const struct choice *c, const struct savefile_header *h, uint64_
 	return savefile_write(STDIN_FILENO, dirfd, leaf, h->size, c->replace, 0666 & ~mask, got);
 }
 
-/* A clear sentence for the target's user (the log); the source only hears "failed". */
-static int report_failure(int r, const char *source, const struct savefile_header *h, uint64_t got)
+static void failure_sentence(char *buf, size_t size, int r, const char *source,
+			     const struct savefile_header *h, uint64_t got)
 {
 	if (r == -EPIPE)
-		log_error("The file from %s ended after %llu of %llu bytes: nothing was saved.",
-			  source, (unsigned long long)got, (unsigned long long)h->size);
+		snprintf(buf, size,
+			 "The file from %s ended after %llu of %llu bytes: nothing was saved.",
+			 source, (unsigned long long)got, (unsigned long long)h->size);
 	else if (r == -EMSGSIZE)
-		log_error("%s sent more than the %llu bytes it declared: nothing was saved.",
-			  source, (unsigned long long)h->size);
+		snprintf(buf, size,
+			 "%s sent more than the %llu bytes it declared: nothing was saved.", source,
+			 (unsigned long long)h->size);
 	else if (r == -EEXIST)
-		log_error("A file of the chosen name appeared meanwhile; it was not replaced.");
+		snprintf(buf, size,
+			 "A file of the chosen name appeared meanwhile; it was not replaced.");
+	else if (r == -ENOSPC)
+		snprintf(buf, size,
+			 "The file from %s (%llu bytes) does not fit on this disk: nothing "
+			 "was saved.",
+			 source, (unsigned long long)h->size);
 	else
-		log_error_errno(r, "Saving the file from %s failed (nothing was saved): %m.",
-				source);
+		snprintf(buf, size, "Saving the file from %s failed (%s): nothing was saved.",
+			 source, strerror(-r));
+}
+
+/* Tell this VM's user too: they chose a place and nothing appeared there. The message runs on
+ * its own (double fork, nothing of the call's streams), so the reply does not wait for it. */
+static void tell_user(const char *source, const char *why)
+{
+	pid_t pid = fork();
+
+	if (pid > 0)
+		wait_child(pid);
+	if (pid != 0)
+		return;
+	if (fork() != 0)
+		_exit(0);
+	setsid();
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		_exit(127);
+	execl(chooser_path(), CHOOSER_NAME, "--source", source, "--failed", why, (char *)NULL);
+	_exit(127);
+}
+
+/* Both users hear why: the source's through the call's stderr (the broker hands it back), this
+ * VM's in a message; the reply itself is only "failed". */
+static int report_failure(int r, const char *source, const struct savefile_header *h, uint64_t got)
+{
+	char why[512];
+
+	failure_sentence(why, sizeof(why), r, source, h, got);
+	log_error("%s", why);
+	tell_user(source, why);
 	reply(SAVEFILE_FAILED);
 	return 1;
 }

@@ -167,6 +167,10 @@ ok "$([ ! -e "$P/Documents/half.bin" ] && [ -z "$(find "$P" -name '.bulkhead-*')
 like "$(cat "$TB/raw.err")" "ended after 500000 of 1000000 bytes: nothing was saved" \
 	"  and says how much arrived"
 diag "$(cat "$TB/raw.err")"
+wid=$(DISPLAY=$(tb_display personal) timeout 30 xdotool search --sync --onlyvisible \
+	--name '^File from work not saved$' 2>/dev/null | head -n1)
+ok "$([ -n "$wid" ]; echo $?)" "  and personal's user, who chose a place, is told it was not saved"
+[ -n "$wid" ] && xd personal windowfocus --sync "$wid" && xd personal key --clearmodifiers Return
 
 # 6. The shipped default policy asks (and never offers the admin VM).
 is "$("$VMCTL" policy eval --policy-dir "$BULKHEAD_SOURCE_ROOT/savefile" \
