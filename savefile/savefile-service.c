@@ -127,8 +127,12 @@ static int ask_user(const char *source, const struct savefile_header *h, struct 
 	int status = wait_child(pid);
 	if (status == 1)
 		return 0;
+	if (status == 127)
+		return -ENOENT;
+	if (status != 0) /* a crash, or killed (out of memory?): say which */
+		log_error("The save dialog (%s) ended with status %d.", chooser_path(), status);
 	if (status != 0 || n <= 0 || (size_t)n == sizeof(buf))
-		return status == 127 ? -ENOENT : -EIO;
+		return -EIO;
 	return parse_choice(buf, (size_t)n, c) < 0 ? -EBADMSG : 1;
 }
 

@@ -17,7 +17,8 @@ e2e_host_display
 e2e_setup
 e2e_policy 'bulkhead.SaveFile  *  work  personal  allow' 'bulkhead.SaveFile  *  work  @anyvm    deny'
 
-"$VMCTL" create work --label blue && "$VMCTL" create personal --label green
+# personal runs a GTK dialog, built with ASan here: more than the default 256 MiB.
+"$VMCTL" create work --label blue && "$VMCTL" create personal --label green --memory 1024
 ok $? "create work and personal"
 "$VMCTL" start work && "$VMCTL" start personal
 ok $? "start both"
@@ -50,6 +51,7 @@ wait "$SAVE_PID"
 status=$?
 is "$status" 0 "vm-save-to in work exits 0"
 like "$(cat "$E2E_DIR/save.err")" "saved in the other VM" "  and says it was saved (not where)"
+[ "$status" -eq 0 ] || diag "personal's kernel: $(timeout 60 "$VMCTL" run -u root personal -- dmesg | tail -5)"
 got=$(timeout 60 "$VMCTL" run personal -- md5sum /home/user/kept.bin | cut -d' ' -f1)
 is "$got" "$want" "the file is where personal's dialog put it, byte for byte"
 left=$(timeout 60 "$VMCTL" run personal -- sh -c 'ls -A /home/user | grep -c "^\.bulkhead-" || true')
