@@ -64,12 +64,6 @@ save_bg --vm personal "$W/report.bin"
 wid=$(dialog personal)
 ok "$([ -n "$wid" ]; echo $?)" "personal shows a save dialog titled 'Save file from work' on its own display"
 is "$(xd personal getwindowname "$wid" 2>/dev/null)" "Save file from work" "  (nothing of it on work's side)"
-# The picture in docs/savefile-protocol.md comes from here (BULKHEAD_UPDATE_SCREENSHOTS=1).
-sleep 1
-mkdir -p "$BULKHEAD_BUILD_ROOT/screenshots"
-DISPLAY=$(tb_display personal) import -window "$wid" "$BULKHEAD_BUILD_ROOT/screenshots/savefile-dialog.png" 2>/dev/null &&
-	[ "${BULKHEAD_UPDATE_SCREENSHOTS:-0}" = 1 ] &&
-	cp "$BULKHEAD_BUILD_ROOT/screenshots/savefile-dialog.png" "$BULKHEAD_SOURCE_ROOT/docs/screenshots/"
 choose personal "$wid" "$P/Documents/kept.bin"
 wait "$SAVE_PID"
 is "$?" 0 "vm-save-to --vm personal FILE exits 0 once personal's user chose a place"
