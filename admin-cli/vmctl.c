@@ -22,6 +22,7 @@ static const struct vmctl_command *const commands[] = {
 	&vmctl_cmd_run,
 	&vmctl_cmd_console,
 	&vmctl_cmd_menu,
+	&vmctl_cmd_firewall,
 	&vmctl_cmd_copy,
 	&vmctl_cmd_move,
 	&vmctl_cmd_policy,

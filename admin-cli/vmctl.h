@@ -33,6 +33,7 @@ extern const struct vmctl_command vmctl_cmd_prefs;
 extern const struct vmctl_command vmctl_cmd_run;
 extern const struct vmctl_command vmctl_cmd_console;
 extern const struct vmctl_command vmctl_cmd_menu;
+extern const struct vmctl_command vmctl_cmd_firewall;
 /* Files between VMs, through the broker (cmd-copy.c) */
 extern const struct vmctl_command vmctl_cmd_copy;
 extern const struct vmctl_command vmctl_cmd_move;

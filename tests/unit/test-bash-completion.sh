@@ -20,6 +20,11 @@ is "$(complete_words vmctl backup "" | tr '\n' ' ')" "create list verify restore
 is "$(complete_words vmctl backup restore --re)" "--rename-prefix" "backup restore completes its options"
 is "$(complete_words vmctl backup list --re)" "" "  and only the options of that action"
 is "$(complete_words vmctl help hel)" "help" "help completes command names"
+is "$(complete_words vmctl firewall work "" | tr '\n' ' ')" "list add del reset " \
+	"firewall offers its actions after the VM"
+is "$(complete_words vmctl firewall work add "" | tr '\n' ' ')" "--before allow deny " \
+	"  and add offers --before and the actions"
+is "$(complete_words vmctl create work --net "" | tr '\n' ' ')" "none nat " "create --net offers none and nat"
 n=$(complete_words vmctl "" | wc -l)
 is "$n" "$(($("$1" --help | awk '/^Commands:/{on=1;next} on&&NF{c++} /^$/&&on{on=0} END{print c}') + 2))" "every command from --help is offered"
 tap_done
