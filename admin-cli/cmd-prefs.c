@@ -15,8 +15,22 @@
 #include "print.h"
 #include "strutil.h"
 
-static const char *const keys[] = { "class", "label", "state",		"template", "memory",
-				    "vcpus", "tags",  "default_dispvm", "autostart" };
+/* As bulkheadd's vm_prop_keys, with the state: `vmctl prefs VM` shows every one. */
+static const char *const keys[] = {
+	"class",
+	"label",
+	"state",
+	"template",
+	"memory",
+	"vcpus",
+	"tags",
+	"default_dispvm",
+	"autostart",
+	"menu",
+	"template_for_dispvms",
+	"preload_dispvm_max",
+	"internal",
+};
 
 static int print_one(const char *name, const char *key, bool with_key)
 {
@@ -30,7 +44,7 @@ static int print_one(const char *name, const char *key, bool with_key)
 	if (!reply)
 		return VMCTL_EXIT_FAILURE;
 	if (with_key)
-		printf("%-15s ", key);
+		printf("%-20s ", key);
 	if (dbus_message_iter_init(reply, &it))
 		manager_print_variant(stdout, &it, false);
 	printf("\n");
@@ -123,8 +137,9 @@ const struct vmctl_command vmctl_cmd_prefs = {
 	.summary = "Show or change a VM's properties",
 	.help = "Without KEY, show every property; with KEY, its value; with VALUE, set it.\n"
 		"Keys: class, label, template, memory (MiB), vcpus, tags (comma-separated),\n"
-		"default_dispvm, autostart (true/false); state is read-only. Memory and vcpus\n"
-		"take effect at the next start.\n"
+		"default_dispvm, autostart (true/false), internal (true/false: never offered\n"
+		"in an ask dialog), menu, template_for_dispvms, preload_dispvm_max, net;\n"
+		"state is read-only. Memory and vcpus take effect at the next start.\n"
 		"--global: Bulkhead's own settings, in $XDG_CONFIG_HOME/bulkhead/global.conf.\n"
 		"Keys: default_print_vm (the VM preselected when a VM prints; \"\" unsets it;\n"
 		"it rewrites policy.d/50-config-print.policy there).\n",

@@ -74,7 +74,8 @@ int channel_listen(const char *path)
 		return fd;
 	if (unlink(path) < 0 && errno != ENOENT)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0)
+	/* A deep backlog: every VM may open 256 calls at once toward one daemon's socket. */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, SOMAXCONN) < 0)
 		return -errno;
 	return TAKE_FD(fd);
 }

@@ -19,6 +19,7 @@
 #include "filecopy.h"
 #include "log.h"
 #include "macro.h"
+#include "sandbox.h"
 #include "strutil.h"
 #include "validate.h"
 
@@ -116,6 +117,22 @@ static int load_limits(const struct options *o, struct filecopy_limits *l)
 	return 0;
 }
 
+/* Inside the incoming folder (the namespace's root, or the folder itself without one): from
+ * here on files beneath it only, and no system call the unpacking does not need. */
+static int enter_seccomp(enum filecopy_sandbox kind, const char *dir)
+{
+	struct sandbox_path here = { kind == FILECOPY_SANDBOX_NAMESPACE ? "/" : dir,
+				     SANDBOX_FS_READ | SANDBOX_FS_WRITE | SANDBOX_FS_CREATE };
+	struct sandbox_status st;
+	int r = sandbox_apply(&sandbox_profile_filecopy_receive, &here, 1, &st);
+
+	if (r < 0)
+		return log_error_errno(r, "Cannot enter the sandbox: %m");
+	if (st.landlock_abi == 0)
+		log_notice("This kernel has no Landlock: files are confined by the walks only.");
+	return 0;
+}
+
 static int enter_sandbox(const struct options *o, const char *dir, int *ret_dirfd)
 {
 	enum filecopy_sandbox kind;
@@ -142,7 +159,7 @@ static int enter_sandbox(const struct options *o, const char *dir, int *ret_dirf
 				 o->source, dir,
 				 filecopy_have_openat2() ? "openat2 RESOLVE_BENEATH|NO_SYMLINKS"
 							 : "O_NOFOLLOW component");
-	return 0;
+	return enter_seccomp(kind, dir);
 }
 
 static int report(const struct options *o, int r, const struct filecopy_receive_stats *st)

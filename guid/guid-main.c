@@ -24,6 +24,8 @@
 #include "fdio.h"
 #include "guid.h"
 #include "log.h"
+#include "paths.h"
+#include "sandbox.h"
 #include "validate.h"
 
 static void usage(FILE *f)
@@ -192,6 +194,24 @@ static int run(struct guid *g)
 	}
 }
 
+/* The display and the channel are open. Files: the global clipboard's directory (created now,
+ * so it can be granted), read-only the X databases under /usr. */
+static int enter_sandbox(struct guid *g)
+{
+	struct sandbox_path clip = { g->clip.store_dir,
+				     SANDBOX_FS_READ | SANDBOX_FS_WRITE | SANDBOX_FS_CREATE };
+	struct sandbox_status st;
+	int r = mkdir_parents_private(g->clip.store_dir);
+
+	if (r < 0)
+		return log_error_errno(r, "Cannot create %s: %m", g->clip.store_dir);
+	if ((r = sandbox_apply(&sandbox_profile_guid, &clip, 1, &st)) < 0)
+		return log_error_errno(r, "Cannot enter the sandbox: %m");
+	if (st.landlock_abi == 0)
+		log_notice("This kernel has no Landlock: file access is limited by seccomp only.");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct guid_config cfg = { 0 };
@@ -207,7 +227,8 @@ int main(int argc, char **argv)
 	snprintf(ident, sizeof(ident), "guid[%s]", cfg.domain);
 	log_set_ident(ident);
 	if (guid_clipboard_init(&g) < 0 || open_display(&g) < 0 || guid_deco_init(&g) < 0 ||
-	    open_channel(&g) < 0 || guid_painter_init(&g) < 0 || guid_table_init(&g.table) < 0)
+	    open_channel(&g) < 0 || guid_painter_init(&g) < 0 || guid_table_init(&g.table) < 0 ||
+	    enter_sandbox(&g) < 0)
 		return 1;
 	r = run(&g);
 	if (r == 0)

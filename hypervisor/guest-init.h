@@ -38,6 +38,7 @@ struct init_config {
 	char gui[4];	    /* bulkhead.gui=1: start Xvfb and the gui agent */
 	char disposable[4]; /* bulkhead.disposable=1: a disposable VM */
 	bool have_agent;    /* the qrexec agent was found and started */
+	char net[64];	    /* bulkhead.net=ADDR/PREFIX,GATEWAY,DNS; "" for no network */
 	bool have_home;
 	struct init_service svc[4]; /* qrexec-agent, Xvfb, gui-agent, cupsd */
 	struct init_service *cups;  /* on demand, NULL without CUPS */
@@ -63,6 +64,8 @@ void init_create_port_links(void);
 /* guest-init-etc.c */
 void init_write_etc(const struct init_config *cfg);
 
+/* guest-init-net.c: lo up; for a VM with a NIC, its address, default route, resolv.conf. */
+void init_setup_net(const struct init_config *cfg);
 /* guest-init-cups.c: CUPS's configuration, when the host has CUPS (docs/print.md). */
 bool init_have_cups(void);
 void init_write_cups(void);

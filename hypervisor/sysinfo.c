@@ -18,6 +18,8 @@ static void put_domain(FILE *f, const char *name, const char *type, const struct
 		fprintf(f, "%s\"%s\"", i ? ", " : "", p->tags[i]);
 	fprintf(f, "], \"default_dispvm\": \"%s\", \"template_for_dispvms\": %s, ",
 		p ? p->default_dispvm : "", p && p->template_for_dispvms ? "true" : "false");
+	/* Qubes' "internal" feature: the policy never offers such a VM in an ask dialog. */
+	fprintf(f, "\"internal\": %s, ", p && p->internal ? "true" : "false");
 	/* A disposable's template: what "@dispvm:X" in a rule's source column matches. */
 	if (p && p->klass == VM_CLASS_DISPVM)
 		fprintf(f, "\"template\": \"%s\", ", p->template_name);

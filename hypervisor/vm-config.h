@@ -32,6 +32,12 @@ enum vm_class {
 	VM_CLASS_ADMINVM,
 };
 
+/* A VM's network: none (no NIC at all) or nat (passt, behind net-filter; docs/networking.md). */
+enum vm_net {
+	VM_NET_NONE,
+	VM_NET_NAT,
+};
+
 struct vm_props {
 	char name[VM_NAME_MAX + 1];
 	enum vm_class klass;
@@ -48,7 +54,9 @@ struct vm_props {
 	 * volume; preload_dispvm_max of them are kept booted and paused, ready. A DispVM's
 	 * template_name is its disposable template. */
 	bool template_for_dispvms;
+	bool internal; /* a helper VM no ask dialog offers (Qubes' "internal" feature) */
 	uint32_t preload_dispvm_max;
+	enum vm_net net;
 };
 
 /* The property keys, in the order `vmctl prefs` shows them. */

@@ -163,8 +163,17 @@ static bool candidate_running(const struct eval_ctx *c, const char *name)
 	return vm && vm->running;
 }
 
-/* "@dispvm" becomes the caller's own default; the caller and, with autostart=no, what is not
- * running are taken out. */
+/* An internal VM (or a disposable of an internal template) is a helper the user never picks. */
+static bool candidate_internal(const struct eval_ctx *c, const char *name)
+{
+	const char *vm_name = str_startswith(name, "@dispvm:") ? name + strlen("@dispvm:") : name;
+	const struct vm *vm = vm_name[0] == '@' ? NULL : system_info_find(c->info, vm_name);
+
+	return vm && vm->internal;
+}
+
+/* "@dispvm" becomes the caller's own default; the caller, internal VMs and, with autostart=no,
+ * what is not running are taken out. */
 static int refine(const struct rule *ask, const struct eval_ctx *c, struct candidates *cs)
 {
 	ssize_t at = candidates_find(cs, "@dispvm");
@@ -180,8 +189,9 @@ static int refine(const struct rule *ask, const struct eval_ctx *c, struct candi
 		r = candidates_apply(cs, str_new_printf("@dispvm:%s", tmpl->name), true);
 	if ((at = candidates_find(cs, c->source->name)) >= 0)
 		candidates_remove_at(cs, (size_t)at);
-	for (size_t i = cs->n; ask->autostart == 0 && i > 0; i--)
-		if (!candidate_running(c, cs->v[i - 1]))
+	for (size_t i = cs->n; i > 0; i--)
+		if (candidate_internal(c, cs->v[i - 1]) ||
+		    (ask->autostart == 0 && !candidate_running(c, cs->v[i - 1])))
 			candidates_remove_at(cs, i - 1);
 	return r;
 }

@@ -284,8 +284,6 @@ static int decide_allow(const struct rule *r, const struct eval_ctx *c, struct p
 
 	if (k < 0)
 		return k == -EPERM ? 0 : k;
-	if (t.vm == c->source)
-		return decision_deny(d, "The target is the source itself (loopback).");
 	if (r->autostart == 0 && (t.dispvm_template || !t.vm->running))
 		return decision_deny(d, "The target is not running and the rule says "
 					"autostart=no.");

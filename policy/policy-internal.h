@@ -162,6 +162,7 @@ struct vm {
 	char *default_dispvm;
 	char *template; /* a DispVM's disposable template, when known */
 	bool template_for_dispvms;
+	bool internal; /* Qubes' "internal" feature: a helper VM never offered to the user */
 	bool running;
 	bool is_admin;
 };

@@ -108,8 +108,10 @@ int policy_rule_get(const struct policy *p, size_t i, struct policy_rule_info *r
 
 /*
  * System info: the VM list in POLICY.md's JSON shape {"domains": {NAME: {...}}}. Keys read:
- * type, tags, default_dispvm, template_for_dispvms, power_state, and (optional, Bulkhead's
- * addition) template: a DispVM's disposable template, for "@dispvm:X" in the source column.
+ * type, tags, default_dispvm, template_for_dispvms, power_state, internal (optional, false by
+ * default: a helper VM no ask dialog offers, as Qubes' "internal" feature), and (optional,
+ * Bulkhead's addition) template: a DispVM's disposable template, for "@dispvm:X" in the source
+ * column.
  * On -EINVAL, *ret_error (if not NULL) gets a malloc'd sentence saying what is wrong.
  */
 int policy_system_info_parse(const char *json, size_t len, struct policy_system_info **ret,

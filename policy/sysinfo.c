@@ -126,7 +126,9 @@ static int parse_vm(struct sysinfo_parser *sp, struct vm *vm, struct json_object
 	    (r = get_string(sp, vm->name, o, "default_dispvm", false, &vm->default_dispvm)) < 0 ||
 	    (r = get_string(sp, vm->name, o, "template", false, &vm->template)) < 0 ||
 	    (r = get_string(sp, vm->name, o, "power_state", false, &power)) < 0 ||
-	    (r = get_bool(sp, vm->name, o, "template_for_dispvms", &vm->template_for_dispvms)) < 0)
+	    (r = get_bool(sp, vm->name, o, "template_for_dispvms", &vm->template_for_dispvms)) <
+		    0 ||
+	    (r = get_bool(sp, vm->name, o, "internal", &vm->internal)) < 0)
 		return r;
 	vm->running = power && streq(power, "Running");
 	vm->is_admin = streq(vm->type, "AdminVM");

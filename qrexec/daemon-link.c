@@ -29,6 +29,9 @@ static void link_buffers(int fd)
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 }
 
+/* Never a blocking connect: a target daemon whose backlog is full is busy with its own calls,
+ * perhaps blocked on ours (a ring of VMs calling each other deadlocked that way). A Unix stream
+ * connect either completes at once or fails with EAGAIN. */
 static int link_connect(struct daemon *d, const char *target)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -36,10 +39,9 @@ static int link_connect(struct daemon *d, const char *target)
 	if (str_printf(sa.sun_path, sizeof(sa.sun_path), "%s/qrexec/%s.sock", d->runtime_dir,
 		       target) < 0)
 		return -ENAMETOOLONG;
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return negative_errno();
-	fd_set_nonblock(fd, true);
 	link_buffers(fd);
 	return TAKE_FD(fd);
 }
@@ -65,6 +67,11 @@ void dcall_policy_answer(struct daemon *d, struct dcall *c, bool allowed, const 
 			 reason);
 		return dcall_refuse(d, c, QREXEC_EXIT_REFUSED, "request refused by policy");
 	}
+	if (streq(target, d->domain)) { /* the policy daemon refuses it too: never link to self */
+		log_info("%s -> %s %s: loopback call not supported", d->domain, c->call.target,
+			 c->call.full);
+		return dcall_refuse(d, c, QREXEC_EXIT_REFUSED, "loopback call not supported");
+	}
 	const char *template = str_startswith(target, "@dispvm:");
 	if (template)
 		return daemon_dispvm_request(d, c, template);
@@ -83,6 +90,11 @@ void dcall_connect_target(struct daemon *d, struct dcall *c, const char *target)
 		log_error_errno(fd, "%s -> %s %s: cannot start the host filter: %m", d->domain,
 				target, c->call.full);
 		return dcall_refuse(d, c, QREXEC_EXIT_PROBLEM, "the host filter could not start");
+	}
+	if (fd == -EAGAIN) {
+		log_warning("%s -> %s %s: the target's daemon is busy", d->domain, target,
+			    c->call.full);
+		return dcall_refuse(d, c, QREXEC_EXIT_PROBLEM, "the target VM is busy");
 	}
 	if (fd < 0) {
 		log_warning_errno(fd, "%s -> %s %s: the target is not running: %m", d->domain,

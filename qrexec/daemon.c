@@ -29,6 +29,7 @@
 #include "log.h"
 #include "macro.h"
 #include "paths.h"
+#include "sandbox.h"
 #include "strutil.h"
 
 /* Past this much unread output the VM is not reading: stop feeding it from links. */
@@ -327,9 +328,27 @@ static int parse_args(struct daemon *d, int argc, char **argv, const char **chan
 	return d->runtime_dir ? 0 : -ENOMEM;
 }
 
+/* Everything is open: the channel, the listening socket. From here on Unix sockets, and one
+ * kind of file: the ready marker in <runtime>/qrexec (created, never removed). */
+static int enter_sandbox(struct daemon *d)
+{
+	_cleanup_free_ char *dir = str_new_printf("%s/qrexec", d->runtime_dir);
+	struct sandbox_path ready = { dir, SANDBOX_FS_MAKE_REG };
+	struct sandbox_status st;
+	int r = dir ? sandbox_apply(&sandbox_profile_qrexec_daemon, &ready, 1, &st) : -ENOMEM;
+
+	if (r < 0)
+		return log_error_errno(r, "Cannot enter the sandbox: %m");
+	if (st.landlock_abi == 0)
+		log_notice("This kernel has no Landlock: file access is limited by seccomp only.");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	static struct daemon d = { .chan = -1, .listen_fd = -1, .policy_fd = -1, .next_qid = 1 };
+	static struct daemon d = {
+		.chan = -1, .listen_fd = -1, .policy_fd = -1, .filter_spawner = -1, .next_qid = 1
+	};
 	const char *channel = NULL;
 
 	log_parse_environment();
@@ -343,6 +362,10 @@ int main(int argc, char **argv)
 	log_set_ident(ident);
 	signal(SIGPIPE, SIG_IGN);
 	if (setup_channel(&d, channel) < 0 || setup_socket(&d) < 0)
+		return 1;
+	if (daemon_filter_spawner_start(&d) < 0)
+		log_warning("No host filters: services that need one will be refused");
+	if (enter_sandbox(&d) < 0)
 		return 1;
 	run(&d);
 }

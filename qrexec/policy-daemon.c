@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@
 #include "paths.h"
 #include "policy-daemon.h"
 #include "qrexec.h"
+#include "sandbox.h"
 #include "strutil.h"
 
 #define WATCH_MASK                                                                          \
@@ -104,9 +106,26 @@ void pd_reply(struct pd *pd, const struct pd_request *req, bool allowed, const c
 		log_warning("Cannot answer a qrexec daemon.");
 }
 
+/* The policy may allow a VM to call itself (`vmctl policy eval` shows what the rules say), but
+ * such a call is never run, as in Qubes: the broker has no loopback. */
+static void refuse_loopback(const struct pd_request *req, struct policy_decision *dec)
+{
+	char *reason;
+
+	if (dec->result != POLICY_ALLOW || !dec->target || !streq(dec->target, req->source))
+		return;
+	dec->result = POLICY_DENY;
+	reason = strdup("loopback call not supported");
+	if (!reason)
+		return;
+	free(dec->reason);
+	dec->reason = reason;
+}
+
 void pd_finish_decision(struct pd *pd, const struct pd_request *req, struct policy_decision *dec,
 			const char *answered_by)
 {
+	refuse_loopback(req, dec);
 	bool allowed = dec->result == POLICY_ALLOW && dec->target;
 
 	log_info("%s -> %s %s%s%s: %s%s%s (%s)", req->source,
@@ -328,6 +347,41 @@ static int setup(struct pd *pd)
 	return 0;
 }
 
+/* The audit log must exist before the sandbox: afterwards this process may append to that one
+ * file, but create nothing in the state directory (it holds the VMs' volumes). */
+static int audit_log_create(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+
+	return fd < 0 ? negative_errno() : (close(fd), 0);
+}
+
+/* Reading: the policy directories (a missing one through its parent, so it may appear later),
+ * the system-info file's directory (it is replaced by rename), /etc/bulkhead for includes. */
+static int enter_sandbox(struct pd *pd)
+{
+	_cleanup_free_ struct sandbox_path *paths = calloc(pd->n_dirs + 2, sizeof(*paths));
+	_cleanup_free_ char *sys_dir = pd->sys.path ? strdup(pd->sys.path) : NULL;
+	struct sandbox_status st;
+	size_t n = 0;
+	int r;
+
+	if (!paths || (pd->sys.path && !sys_dir))
+		return log_oom();
+	for (size_t i = 0; i < pd->n_dirs; i++)
+		paths[n++] = (struct sandbox_path){ pd->dirs[i], SANDBOX_FS_READ };
+	if (sys_dir)
+		paths[n++] = (struct sandbox_path){ dirname(sys_dir), SANDBOX_FS_READ };
+	if ((r = audit_log_create(pd->audit_path)) < 0)
+		log_warning_errno(r, "Cannot create the audit log %s: %m", pd->audit_path);
+	paths[n++] = (struct sandbox_path){ pd->audit_path, SANDBOX_FS_WRITE };
+	if ((r = sandbox_apply(&sandbox_profile_policy_daemon, paths, n, &st)) < 0)
+		return log_error_errno(r, "Cannot enter the sandbox: %m");
+	if (st.landlock_abi == 0)
+		log_notice("This kernel has no Landlock: file access is not limited.");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct pd pd = { .ask_timeout_ms = 60000, .listen_fd = -1 };
@@ -342,7 +396,7 @@ int main(int argc, char **argv)
 				"[--ask-timeout SECONDS]\n");
 		return 2;
 	}
-	if (setup(&pd) < 0)
+	if (setup(&pd) < 0 || enter_sandbox(&pd) < 0)
 		return 1;
 	for (;;)
 		loop_once(&pd);

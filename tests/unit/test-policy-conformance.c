@@ -6,7 +6,10 @@
  * work (tags trusted, work-tag; halted), personal, mail (default_dispvm mail-dvm), untrusted
  * (tag untrusted, no default_dispvm), tmpl (TemplateVM), sa (StandaloneVM), default-dvm and
  * mail-dvm (disposable templates; default-dvm tagged dvm-tag, halted) and disp123 (DispVM of
- * default-dvm). Running: dom0, personal, mail, untrusted, mail-dvm, disp123.
+ * default-dvm), mgmt and mgmt-dvm (internal: helper VMs never offered by an ask; mgmt-dvm a
+ * disposable template). Running: dom0, personal, mail, untrusted, mail-dvm, disp123, mgmt,
+ * mgmt-dvm. Cases with includes set include_dir: relative includes resolve against
+ * policy-conformance-include/ there (the policy directory).
  */
 #include "test-policy-util.h"
 
@@ -18,6 +21,7 @@ struct eval_case {
 	const char *target;
 	const char *expect;
 	unsigned line;
+	bool with_include_dir;
 };
 
 /* Everything but work and dom0, for ask lists built from @anyvm by work. */
@@ -234,9 +238,13 @@ static const struct eval_case cases[] = {
 	  "allow personal notify=yes", 1 },
 	{ "allow: user=", "svc * work personal allow user=root", "svc", "work", "personal",
 	  "allow personal user=root", 1 },
-	{ "allow: loopback denied", "svc * work @anyvm allow", "svc", "work", "work", "deny", 1 },
-	{ "allow: loopback through target= denied", "svc * work @anyvm allow target=work", "svc",
-	  "work", "personal", "deny", 1 },
+	/* Loopback: evaluated as the rules say; the broker refuses to run it (policy-daemon.c). */
+	{ "allow: loopback evaluates as the rules say", "svc * work @anyvm allow", "svc", "work",
+	  "work", "allow work", 1 },
+	{ "allow: loopback through target= evaluates as the rules say",
+	  "svc * work @anyvm allow target=work", "svc", "work", "personal", "allow work", 1 },
+	{ "allow: a loopback deny rule still denies", "svc * work work deny", "svc", "work", "work",
+	  "deny", 1 },
 	{ "allow: a redirect is final",
 	  "svc * work personal allow target=ghost\n"
 	  "svc * work personal allow",
@@ -335,6 +343,33 @@ static const struct eval_case cases[] = {
 	  "svc * work personal ask\n"
 	  "svc * work ghost allow",
 	  "svc", "work", "personal", "ask personal", 1 },
+	/* Internal VMs: reachable by allow, never offered by ask. */
+	{ "internal: allow reaches an internal VM", "svc * work mgmt allow", "svc", "work", "mgmt",
+	  "allow mgmt", 1 },
+	{ "internal: a rule naming one adds nothing to an ask",
+	  "svc * work personal ask\n"
+	  "svc * work mgmt allow",
+	  "svc", "work", "personal", "ask personal", 1 },
+	{ "internal: ask target= naming one leaves nothing to ask",
+	  "svc * work @anyvm ask target=mgmt", "svc", "work", "personal", "deny", 1 },
+	{ "internal: a disposable of an internal template is not offered",
+	  "svc * work personal ask\n"
+	  "svc * work @dispvm:mgmt-dvm allow",
+	  "svc", "work", "personal", "ask personal", 1 },
+	{ "internal: default_target naming one is not offered",
+	  "svc * work @anyvm ask default_target=mgmt", "svc", "work", "personal",
+	  "ask " ANY_BUT_WORK, 1 },
+	{ "internal: * asks leave them out", "svc * work * ask", "svc", "work", "personal",
+	  "ask @dispvm:default-dvm,@dispvm:mail-dvm,default-dvm,disp123,dom0,mail,mail-dvm,"
+	  "personal,sa,tmpl,untrusted",
+	  1 },
+	/* Relative include paths: against the policy directory, also from an included file. */
+	{ "include: relative to the policy directory, nested too", "!include include/outer.inc",
+	  "svc", "work", "personal", "allow personal", 1, true },
+	{ "include: relative !include-dir", "!include-dir rules.d", "svc", "work", "mail",
+	  "allow mail", 1, true },
+	{ "include: relative !include-service", "!include-service svc * include/old-svc", "svc",
+	  "work", "personal", "allow personal", 1, true },
 	/* Lines and directives that are not rules. */
 	{ "comments and blank lines", "# a comment\n\n   \n\t# indented\nsvc * work personal allow",
 	  "svc", "work", "personal", "allow personal", 5 },
@@ -349,7 +384,11 @@ static void run_case(const struct eval_case *c, const struct policy_system_info 
 	char service[SERVICE_NAME_MAX + 1] = "", argument[SERVICE_ARG_MAX + 1] = "", got[1024];
 	struct policy_decision d;
 	struct policy *p = NULL;
-	int r = policy_parse_text("test.policy", c->policy, strlen(c->policy), NULL, &p);
+	_cleanup_free_ char *dir =
+		c->with_include_dir ? str_new_printf("%s/tests/unit/policy-conformance-include",
+						     getenv("BULKHEAD_SOURCE_ROOT"))
+				    : NULL;
+	int r = policy_parse_text("test.policy", c->policy, strlen(c->policy), dir, &p);
 
 	if (!ok(r == 0, "%s: the policy loads", c->what))
 		diag("  %s", policy_error_count(p) ? policy_error_get(p, 0)->message : "?");

@@ -76,6 +76,13 @@ out=$(ev bulkhead.Filecopy personal dom0); is "$?" 0 "eval of a deny exits 0"
 like "$out" "^result: deny" "  result: deny"
 like "$out" "90-default.policy:2:" "  by the rule that denies"
 
+# A VM calling itself: eval shows what the rules say (the broker refuses to run it).
+mkdir -p "$scratch/loop.d"
+echo 'test.Self * work @anyvm allow' >"$scratch/loop.d/50-loop.policy"
+out=$("$vmctl" policy eval --policy-dir "$scratch/loop.d" --system-info "$info" test.Self work work)
+like "$out" "^result: allow" "eval of a loopback shows the rules' allow"
+like "$out" "target: work" "  with the caller as the target"
+
 # eval --json
 out=$(ev --json bulkhead.Filecopy work personal); is "$?" 0 "eval --json exits 0"
 is "$(printf '%s\n' "$out" | wc -l)" 1 "  one line"

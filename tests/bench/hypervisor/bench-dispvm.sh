@@ -9,13 +9,9 @@
 ROUNDS=${BULKHEAD_BENCH_ROUNDS:-3}
 e2e_skip_unless_possible
 for p in Xvfb xdotool xterm; do command -v $p >/dev/null || skip_all "$p not installed"; done
-fifo=$(mktemp -u) && mkfifo "$fifo"
-Xvfb -displayfd 3 -nolisten tcp -screen 0 1280x1024x24 3>"$fifo" >/dev/null 2>&1 &
-XVFB_PID=$!
-read -r disp <"$fifo" && rm -f "$fifo"
-export DISPLAY=":$disp" E2E_DISPLAY=":$disp" BULKHEAD_GUEST_GUI=1
+export BULKHEAD_GUEST_GUI=1
+e2e_host_display
 e2e_setup
-trap 'kill $XVFB_PID 2>/dev/null; e2e_cleanup' EXIT
 
 ms() { echo $((($(date +%s%N) - $1) / 1000000)); }
 p50() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

@@ -12,19 +12,9 @@ e2e_skip_unless_possible
 export BULKHEAD_GUEST_GUI=1
 for p in Xvfb xterm xwininfo xdotool xclip; do command -v $p >/dev/null || skip_all "$p not installed"; done
 
-# The host display, before bulkheadd starts (it hands DISPLAY to each VM's guid).
-fifo=$(mktemp -u) && mkfifo "$fifo"
-Xvfb -displayfd 3 -nolisten tcp -screen 0 1280x1024x24 3>"$fifo" >/dev/null 2>&1 &
-XVFB_PID=$!
-read -r disp <"$fifo" && rm -f "$fifo"
-export DISPLAY=":$disp" E2E_DISPLAY=":$disp"
+e2e_host_display
 e2e_setup
-mkdir -p "$E2E_DIR/policy"
-echo 'bulkhead.ClipboardPaste * work personal allow' >"$E2E_DIR/policy/50-e2e.policy"
-"$BULKHEAD_QREXEC_POLICY_DAEMON" --policy-dir "$E2E_DIR/policy" \
-	--audit-log "$E2E_DIR/audit.log" >>"$E2E_DIR/policy.log" 2>&1 &
-POLICY_PID=$!
-trap 'kill $POLICY_PID $XVFB_PID 2>/dev/null; e2e_cleanup' EXIT
+e2e_policy 'bulkhead.ClipboardPaste * work personal allow'
 
 "$VMCTL" create work --label blue >/dev/null && "$VMCTL" create personal --label green >/dev/null
 "$VMCTL" start work && "$VMCTL" start personal; ok $? "start work and personal"

@@ -33,6 +33,28 @@ e2e_setup() {
 	e2e_start_bulkheadd
 }
 
+# e2e_host_display: an Xvfb of the test's own as the host display. Call it before e2e_setup:
+# bulkheadd hands DISPLAY to each VM's guid. e2e_cleanup stops it.
+e2e_host_display() {
+	local fifo disp
+	fifo=$(mktemp -u) && mkfifo "$fifo"
+	Xvfb -displayfd 3 -nolisten tcp -screen 0 1280x1024x24 3>"$fifo" >/dev/null 2>&1 &
+	E2E_XVFB_PID=$!
+	read -r disp <"$fifo"
+	rm -f "$fifo"
+	export DISPLAY=":$disp" E2E_DISPLAY=":$disp"
+}
+
+# e2e_policy RULE...: the policy daemon on a policy of the test's own, one rule per argument,
+# with its audit log in $E2E_DIR/audit.log. e2e_cleanup stops it.
+e2e_policy() {
+	mkdir -p "$E2E_DIR/policy"
+	printf '%s\n' "$@" >"$E2E_DIR/policy/50-e2e.policy"
+	"$BULKHEAD_QREXEC_POLICY_DAEMON" --policy-dir "$E2E_DIR/policy" \
+		--audit-log "$E2E_DIR/audit.log" >>"$E2E_DIR/policy.log" 2>&1 &
+	E2E_POLICY_PID=$!
+}
+
 e2e_start_bulkheadd() {
 	"$BULKHEADD" >>"$E2E_DIR/bulkheadd.log" 2>&1 &
 	BULKHEADD_PID=$!
@@ -72,6 +94,7 @@ e2e_cleanup() {
 	[ -n "${BULKHEADD_PID:-}" ] && kill "$BULKHEADD_PID" 2>/dev/null && wait "$BULKHEADD_PID" 2>/dev/null
 	for p in $(e2e_daemon_pids); do kill -9 "$p" 2>/dev/null; done
 	[ -s "$E2E_DIR/bus.pid" ] && kill "$(cat "$E2E_DIR/bus.pid")" 2>/dev/null
+	for p in ${E2E_POLICY_PID:-} ${E2E_XVFB_PID:-}; do kill "$p" 2>/dev/null; done
 	if [ "$status" -ne 0 ] || [ "$tap_failed" -ne 0 ]; then
 		diag "bulkheadd log:"; sed 's/^/#   /' "$E2E_DIR/bulkheadd.log" 2>/dev/null | tail -40
 		for f in "$E2E_DIR"/state/vms/*/console.log; do

@@ -12,18 +12,10 @@ e2e_skip_unless_possible
 for p in Xvfb xdotool import dillo; do command -v $p >/dev/null || skip_all "$p not installed"; done
 PURPLE='#75507B' # common/label.c
 
-fifo=$(mktemp -u) && mkfifo "$fifo"
-Xvfb -displayfd 3 -nolisten tcp -screen 0 1280x1024x24 3>"$fifo" >/dev/null 2>&1 &
-XVFB_PID=$!
-read -r disp <"$fifo" && rm -f "$fifo"
-export DISPLAY=":$disp" E2E_DISPLAY=":$disp" BULKHEAD_GUEST_GUI=1
+export BULKHEAD_GUEST_GUI=1
+e2e_host_display
 e2e_setup
-mkdir -p "$E2E_DIR/policy"
-echo 'bulkhead.OpenURL  *  work  @dispvm  allow' >"$E2E_DIR/policy/50-e2e.policy"
-"$BULKHEAD_QREXEC_POLICY_DAEMON" --policy-dir "$E2E_DIR/policy" \
-	--audit-log "$E2E_DIR/audit.log" >>"$E2E_DIR/policy.log" 2>&1 &
-POLICY_PID=$!
-trap 'kill $POLICY_PID $XVFB_PID 2>/dev/null; e2e_cleanup' EXIT
+e2e_policy 'bulkhead.OpenURL  *  work  @dispvm  allow'
 
 pixel() { # pixel X Y: one pixel of the host display, #RRGGBB
 	import -window root -crop "1x1+$1+$2" +repage -depth 8 txt:- 2>/dev/null |

@@ -10,17 +10,10 @@
 e2e_skip_unless_possible
 [ -x "${BULKHEAD_QREXEC_POLICY_DAEMON:-}" ] || skip_all "qrexec-policy-daemon not built"
 e2e_setup
-mkdir -p "$E2E_DIR/policy"
-cat >"$E2E_DIR/policy/50-e2e.policy" <<'POLICY'
-test.Hostname      *  work    @dispvm:dvm  allow
-test.Hostname      *  @anyvm  @anyvm       deny
-bulkhead.OpenInVM  *  work    @dispvm      allow
-bulkhead.OpenInVM  *  work    @default     allow target=@dispvm:dvm
-POLICY
-"$BULKHEAD_QREXEC_POLICY_DAEMON" --policy-dir "$E2E_DIR/policy" \
-	--audit-log "$E2E_DIR/audit.log" >>"$E2E_DIR/policy.log" 2>&1 &
-POLICY_PID=$!
-trap 'kill $POLICY_PID 2>/dev/null; e2e_cleanup' EXIT
+e2e_policy 'test.Hostname      *  work    @dispvm:dvm  allow' \
+	'test.Hostname      *  @anyvm  @anyvm       deny' \
+	'bulkhead.OpenInVM  *  work    @dispvm      allow' \
+	'bulkhead.OpenInVM  *  work    @default     allow target=@dispvm:dvm'
 
 disposables() { # the disposables libvirt knows, running or not
 	"$VMCTL" list | awk '$3 == "DispVM" { print $1 }'

@@ -10,14 +10,8 @@ e2e_skip_unless_possible
 export BULKHEAD_GUEST_GUI=1
 for p in Xvfb xterm xwininfo; do command -v $p >/dev/null || skip_all "$p not installed"; done
 
-# The host display, before bulkheadd starts (it hands DISPLAY to guid).
-disp=$((100 + $$ % 100))
-Xvfb ":$disp" -nolisten tcp -screen 0 1280x1024x24 >/dev/null 2>&1 &
-XVFB_PID=$!
-export DISPLAY=":$disp" E2E_DISPLAY=":$disp"
-for _ in $(seq 1 50); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.1; done
+e2e_host_display
 e2e_setup
-trap 'kill $XVFB_PID 2>/dev/null; e2e_cleanup' EXIT
 
 "$VMCTL" create gui --label orange; ok $? "create gui (orange)"
 "$VMCTL" start gui; ok $? "start gui"

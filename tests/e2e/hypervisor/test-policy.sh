@@ -8,15 +8,7 @@ e2e_skip_unless_possible
 [ -x "${BULKHEAD_QREXEC_POLICY_DAEMON:-}" ] || skip_all "qrexec-policy-daemon not built"
 e2e_setup
 
-mkdir -p "$E2E_DIR/policy"
-cat >"$E2E_DIR/policy/50-e2e.policy" <<'POLICY'
-test.Echo    *  work  personal  allow
-test.Secret  *  work  personal  deny
-POLICY
-"$BULKHEAD_QREXEC_POLICY_DAEMON" --policy-dir "$E2E_DIR/policy" \
-	--audit-log "$E2E_DIR/audit.log" >>"$E2E_DIR/policy.log" 2>&1 &
-POLICY_PID=$!
-trap 'kill $POLICY_PID 2>/dev/null; e2e_cleanup' EXIT
+e2e_policy 'test.Echo    *  work  personal  allow' 'test.Secret  *  work  personal  deny'
 
 "$VMCTL" create work --label blue && "$VMCTL" create personal --label green
 ok $? "create work and personal"

@@ -9,12 +9,8 @@ e2e_skip_unless_possible
 [ -x "${BULKHEAD_QREXEC_POLICY_DAEMON:-}" ] || skip_all "qrexec-policy-daemon not built"
 e2e_setup
 
-mkdir -p "$E2E_DIR/policy"
-printf '%s\n' 'test.Cat * work personal allow' 'test.Digest * work personal allow' \
-	'test.Source * work personal allow' >"$E2E_DIR/policy/50-e2e.policy"
-"$BULKHEAD_QREXEC_POLICY_DAEMON" --policy-dir "$E2E_DIR/policy" >>"$E2E_DIR/policy.log" 2>&1 &
-POLICY_PID=$!
-trap 'kill $POLICY_PID 2>/dev/null; e2e_cleanup' EXIT
+e2e_policy 'test.Cat * work personal allow' 'test.Digest * work personal allow' \
+	'test.Source * work personal allow'
 
 "$VMCTL" create work >/dev/null && "$VMCTL" create personal >/dev/null
 "$VMCTL" start work && "$VMCTL" start personal; ok $? "start work and personal"

@@ -111,6 +111,18 @@ for i in $(seq 200); do
 done
 ok "$([ "$i" -lt 200 ]; echo $?)" "Alt+D asks bulkheadd to shut it down, and the page shows the result"
 
+# The Network selector follows the selected VM and sets its net (docs/networking.md).
+act select-vm "<'mail'>"
+focus "$wid"
+key alt+n Down
+for i in $(seq 100); do
+	manager GetProperty mail net | grep -q "'nat'" && break
+	sleep 0.1
+done
+ok "$([ "$i" -lt 100 ]; echo $?)" "Alt+N then Down sets the selected VM's network to nat"
+manager GetProperty work net | grep -q "'none'"
+ok $? "  and only that VM's"
+
 # Remove asks first; Esc keeps the VM, Alt+R in the question removes it.
 act select-vm "<'mail'>"
 focus "$wid"

@@ -12,6 +12,7 @@ done
 work=$(mktemp -d)
 guid=$GUID gui_agent=$GUI_AGENT pair_run=$PAIR_RUN
 . "$GUID_TEST_LIB"
+. "$BULKHEAD_SOURCE_ROOT/tests/lib/sandbox.sh"
 trap 'guid_cleanup; rm -rf "$work"' EXIT
 export NO_AT_BRIDGE=1 GDK_BACKEND=x11
 
@@ -53,6 +54,8 @@ is "$(DISPLAY=$HOST xprop -id "$wxterm" _BULKHEAD_LABEL)" '_BULKHEAD_LABEL(UTF8_
 	"the VM's colour as a window property"
 like "$(DISPLAY=$HOST xprop -id "$wlogo" WM_CLASS)" '"personal:xlogo", "personal:XLogo"' \
 	"the class carries the VM's name"
+# Its windows are up, so guid has entered its sandbox; everything below runs inside it.
+sandbox_check "$(guid_pid work)" "guid[work]"
 
 # content_geometry HOST-FRAME: the content child's absolute geometry.
 content_geometry() {

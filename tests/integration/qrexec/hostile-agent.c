@@ -9,7 +9,9 @@
  * announcing 64 MiB), unknown-type (a message type that does not exist), flood (call requests
  * without end), window (data beyond the credit window of a call it made), overgrant (credit
  * for data it was never sent), double-eof (a stream ended twice), noread (hello, then never
- * read anything). Afterwards it sleeps, so only the daemon's reaction ends the link.
+ * read anything), hammer (calls within the protocol as fast as the broker refuses them: 300 at
+ * once, beyond the 256 a VM may have in flight, then every refused id closed and asked again;
+ * its counts go to stderr). Afterwards it sleeps, so only the daemon's reaction ends the link.
  */
 #include <endian.h>
 #include <stdint.h>
@@ -95,6 +97,41 @@ static int connected_call(int fd, uint32_t id, const char *service)
 	return found ? 0 : -1;
 }
 
+static void hammer_count(const struct msg *m, unsigned long *policy, unsigned long *limited)
+{
+	struct qrexec_refused ref = { 0 };
+
+	memcpy(&ref, m->payload, m->len < sizeof(ref) ? m->len : sizeof(ref));
+	ref.reason[sizeof(ref.reason) - 1] = '\0';
+	if (strstr(ref.reason, "too many"))
+		++*limited;
+	else
+		++*policy;
+	if ((*policy + *limited) % 1000 == 0 || *limited == 1)
+		fprintf(stderr, "hammer: %lu refused by policy, %lu over the limit\n", *policy,
+			*limited);
+}
+
+static void hammer(int fd)
+{
+	unsigned long policy = 0, limited = 0;
+	struct msg_reader r;
+	struct msg m;
+
+	msg_reader_init(&r, QREXEC_MSG_MAX);
+	for (uint32_t id = 1; id <= 300; id++)
+		call_request(fd, id, "mail", "test.Denied");
+	while (msg_reader_fill(&r, fd) > 0)
+		while (msg_reader_next(&r, &m) == 1) {
+			if (m.type != QREXEC_MSG_REFUSED)
+				continue;
+			hammer_count(&m, &policy, &limited);
+			msg_write(fd, QREXEC_MSG_CLOSE, m.id, NULL, 0);
+			call_request(fd, m.id, "mail", "test.Denied");
+		}
+	msg_reader_finish(&r);
+}
+
 /* More data than the window allows. */
 static void window(int fd)
 {
@@ -150,6 +187,8 @@ int main(int argc, char **argv)
 		overgrant(fd);
 	else if (strcmp(mode, "double-eof") == 0)
 		double_eof(fd);
+	else if (strcmp(mode, "hammer") == 0)
+		hammer(fd);
 	for (;;)
 		pause();
 }

@@ -146,6 +146,16 @@ like "$out" "deny +work -> mail +test.Deny +rule [^ ]*50-test.policy:7 +\[policy
 out=$("$VMCTL" log --json | head -1)
 like "$out" '^\{"time":' "vmctl log --json passes the JSON lines through (default path)"
 
+# A VM calling itself: the rule allows it, the broker refuses it (as Qubes: no loopback).
+tb_service work test.Self "touch '$TB/self-started'"
+tb_policy 60-self 'test.Self * work @anyvm allow'
+sleep 0.3
+tb_run work qrexec-client-vm work test.Self </dev/null >/dev/null 2>&1
+is $? 126 "a loopback call is refused (126)"
+ok "$([ ! -e "$TB/self-started" ]; echo $?)" "... and its service never started"
+like "$(grep test.Self "$TB/state/audit.log")" '"decision":"deny".*"reason":"loopback call not supported"' \
+	"... the audit log says why"
+
 ok "$(tb_vm_alive work; echo $?)" "work's daemon is still running"
 ok "$(tb_vm_alive mail; echo $?)" "mail's daemon is still running"
 tb_teardown
