@@ -8,7 +8,7 @@
 set -u
 
 URL_RE='http://10\.0\.2\.2:[0-9]+/bulkhead-demo/report\.html'
-TITLE='Quarterly report (Bulkhead demo)' # the page the demo serves on the host's loopback
+TITLE='Quarterly report \(Bulkhead demo\)' # the page the demo serves on the host's loopback
 ORANGE='#F57900' RED='#CC0000' # guid/label.c
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
