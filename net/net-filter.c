@@ -16,11 +16,13 @@
  *
  * Trust: the guest's frames are hostile; the rules file and passt are the host's. A rules file
  * that is missing or does not parse denies everything. A framing error from either peer ends
- * the process (only this VM's link); bulkheadd restarts it.
+ * the process (only this VM's link); bulkheadd restarts it. Once both links are up it runs in
+ * its sandbox (common/sandbox-profiles.c): no socket, no exec, no kill, only the rules' dir.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,6 +40,7 @@
 #include "log.h"
 #include "macro.h"
 #include "net.h"
+#include "sandbox.h"
 #include "strutil.h"
 #include "unaligned.h"
 #include "validate.h"
@@ -274,14 +277,35 @@ static int start_passt(struct filter *f)
 	return 0;
 }
 
-/* passt also ends on its own when its end of the socketpair closes. */
+/* passt ends when its end of the socketpair closes (the sandbox allows no kill): reap it, but
+ * never hang bulkheadd's wait for this process on a passt that does not. */
 static void stop_passt(struct filter *f)
 {
+	struct timespec pause = { .tv_nsec = 20 * 1000 * 1000 };
+
 	if (f->passt_pid <= 0)
 		return;
-	kill(f->passt_pid, SIGTERM);
-	waitpid(f->passt_pid, NULL, 0);
+	close(f->passt_fd);
+	f->passt_fd = -1;
+	for (int i = 0; i < 100 && waitpid(f->passt_pid, NULL, WNOHANG) == 0; i++)
+		nanosleep(&pause, NULL);
 	f->passt_pid = 0;
+}
+
+/* Everything is open and passt started: from here on the two sockets, and reading the rules'
+ * directory (the file is replaced by a rename, so its directory, not its inode, is granted). */
+static int enter_sandbox(struct filter *f)
+{
+	_cleanup_free_ char *dir = strdup(f->rules_path);
+	struct sandbox_path rules = { dir ? dirname(dir) : NULL, SANDBOX_FS_READ };
+	struct sandbox_status st;
+	int r = dir ? sandbox_apply(&sandbox_profile_net_filter, &rules, 1, &st) : -ENOMEM;
+
+	if (r < 0)
+		return log_error_errno(r, "Cannot enter the sandbox: %m");
+	if (st.landlock_abi == 0)
+		log_notice("This kernel has no Landlock: file access is limited by seccomp only.");
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct filter *f)
@@ -328,6 +352,10 @@ int main(int argc, char **argv)
 	f.guest_fd = connect_retry(f.guest_path);
 	if (f.guest_fd < 0 || start_passt(&f) < 0)
 		return 1;
+	if (enter_sandbox(&f) < 0) {
+		stop_passt(&f);
+		return 1;
+	}
 	r = run(&f);
 	if (r < 0)
 		log_error_errno(r, "Link of VM %s ended: %m", f.domain);
