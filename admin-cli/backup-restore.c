@@ -73,6 +73,21 @@ static int check_free(const struct target *t, size_t n)
 	return 0;
 }
 
+/* The rename is durable once the directory is: a crash must not bring back the empty volume
+ * after vmctl said the VM was restored. */
+static int fsync_parent(const char *path)
+{
+	_cleanup_free_ char *copy = strdup(path);
+	_cleanup_close_ int fd =
+		copy ? open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+	if (fd < 0 || fsync(fd) < 0)
+		return fprintf(stderr, "vmctl: backup: cannot sync the directory of %s: %m\n",
+			       path),
+		       -EIO;
+	return 0;
+}
+
 static int write_volume(struct backup_repo *r, const struct target *t, const char *path,
 			const struct backup_progress *p)
 {
@@ -92,7 +107,7 @@ static int write_volume(struct backup_repo *r, const struct target *t, const cha
 	}
 	if (k < 0)
 		unlink(tmp);
-	return k;
+	return k < 0 ? k : fsync_parent(path);
 }
 
 static int restore_vm(struct backup_repo *r, struct target *t, const struct backup_progress *p)
