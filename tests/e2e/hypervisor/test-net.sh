@@ -88,7 +88,9 @@ ok "$([ -n "$old_passt" ] && ! kill -0 "$old_passt" 2>/dev/null; echo $?)" \
 like "$(timeout 60 "$VMCTL" run web -- sh -c 'ls /sys/class/net | tr "\n" " "')" '^[a-z0-9]+ lo $|^lo [a-z0-9]+ $' \
 	"web has one NIC beside lo"
 
+web_passt=$(pgrep -P "$(pgrep -f "net-filter --domain web .*$E2E_DIR")" -f "passt .*--fd 3")
 "$VMCTL" shutdown quiet --wait && "$VMCTL" shutdown web --wait; ok $? "shutdown both"
-is "$(net_pids | wc -l)" 0 "no passt or net-filter left after the VM stopped"
+is "$(net_pids | wc -l)" 0 "no net-filter left after the VM stopped"
+ok "$([ -n "$web_passt" ] && ! kill -0 "$web_passt" 2>/dev/null; echo $?)" "  nor its passt"
 e2e_stop_bulkheadd
 tap_done
