@@ -203,6 +203,21 @@ const struct sandbox_profile sandbox_profile_guid = {
 	.n_paths = ELEMENTSOF(guid_paths),
 };
 
+/* Frames between two sockets it holds already (QEMU's and its passt's), the compiled rules
+ * re-read on SIGHUP from the directory its caller grants, its passt child reaped at exit. No
+ * socket, no signal to anyone: it parses the guest's frames. */
+static const struct sandbox_syscall net_filter_syscalls[] = {
+	SB_ALLOW(openat),
+	SB_ALLOW(wait4),
+};
+
+const struct sandbox_profile sandbox_profile_net_filter = {
+	.name = "net-filter",
+	.on_violation = SANDBOX_KILL,
+	.syscalls = net_filter_syscalls,
+	.n_syscalls = ELEMENTSOF(net_filter_syscalls),
+};
+
 /* Writes files, directories and symlinks beneath the incoming folder (its caller's path). */
 static const struct sandbox_syscall filecopy_receive_syscalls[] = {
 	SB_ALLOW(openat),    SB_ALLOW(openat2),	  SB_ALLOW(mkdirat),	SB_ALLOW(symlinkat),

@@ -175,10 +175,9 @@ int sandbox_apply(const struct sandbox_profile *p, const struct sandbox_path *ex
 const struct sandbox_profile *sandbox_profile_find(const char *name)
 {
 	const struct sandbox_profile *all[] = {
-		&sandbox_profile_qrexec_daemon,
-		&sandbox_profile_policy_daemon,
-		&sandbox_profile_guid,
-		&sandbox_profile_filecopy_receive,
+		&sandbox_profile_qrexec_daemon, &sandbox_profile_policy_daemon,
+		&sandbox_profile_guid,		&sandbox_profile_filecopy_receive,
+		&sandbox_profile_net_filter,
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(all); i++)

@@ -61,6 +61,7 @@ extern const struct sandbox_profile sandbox_profile_qrexec_daemon;
 extern const struct sandbox_profile sandbox_profile_policy_daemon;
 extern const struct sandbox_profile sandbox_profile_guid;
 extern const struct sandbox_profile sandbox_profile_filecopy_receive;
+extern const struct sandbox_profile sandbox_profile_net_filter;
 
 /* The profile called name ("qrexec-daemon", ...), or NULL. */
 const struct sandbox_profile *sandbox_profile_find(const char *name);

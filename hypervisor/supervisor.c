@@ -103,7 +103,12 @@ static bool wanted(const struct hv_daemon *dm, enum hv_daemon_kind k, const char
 		return false;
 	if (k == HV_DAEMON_NETFILTER && !dm->net)
 		return false;
-	return access(exe, X_OK) == 0;
+	if (access(exe, X_OK) == 0)
+		return true;
+	/* Without its filter a nat VM's NIC stays unconnected: say why it has no network. */
+	if (k == HV_DAEMON_NETFILTER)
+		log_warning("VM %s has net nat but %s is missing: it has no network", dm->vm, exe);
+	return false;
 }
 
 static void set_argv(struct spawn_args *a, const char *const *argv)

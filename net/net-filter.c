@@ -16,11 +16,13 @@
  *
  * Trust: the guest's frames are hostile; the rules file and passt are the host's. A rules file
  * that is missing or does not parse denies everything. A framing error from either peer ends
- * the process (only this VM's link); bulkheadd restarts it.
+ * the process (only this VM's link); bulkheadd restarts it. Once both links are up it runs in
+ * its sandbox (common/sandbox-profiles.c): no socket, no exec, no kill, only the rules' dir.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,6 +40,7 @@
 #include "log.h"
 #include "macro.h"
 #include "net.h"
+#include "sandbox.h"
 #include "strutil.h"
 #include "unaligned.h"
 #include "validate.h"
@@ -46,13 +49,26 @@
 #define RULES_FILE_MAX (NET_RULES_MAX * (NET_RULE_TEXT_MAX + 1))
 #define DENY_LOGS_PER_LOAD 20
 
+/* One direction of the link: the frame being read, then written, one at a time. */
+struct link {
+	int in, out;
+	uint8_t *buf; /* 4 + NET_FRAME_MAX */
+	size_t have;  /* bytes of the frame read so far */
+	size_t need;  /* 4 until the length prefix is read, then the whole frame's */
+	size_t sent;  /* bytes of a whole frame written so far */
+	bool full;    /* a whole frame waits to be written */
+};
+
+enum { FROM_GUEST, FROM_PASST };
+
 struct filter {
 	const char *domain, *guest_path, *passt_exe, *rules_path;
 	int guest_fd, passt_fd, sig_fd;
 	pid_t passt_pid;
 	struct net_ruleset rules;
 	unsigned long passed, denied, dropped;
-	uint8_t frame[4 + NET_FRAME_MAX];
+	struct link link[2];
+	uint8_t buf[2][4 + NET_FRAME_MAX];
 };
 
 static void load_rules(struct filter *f)
@@ -104,23 +120,6 @@ static int connect_retry(const char *path)
 	return fd;
 }
 
-/* One frame into f->frame (length prefix included); 0 at a clean EOF, else its total size. */
-static ssize_t read_frame(struct filter *f, int fd)
-{
-	ssize_t k = fd_read_full(fd, f->frame, 4);
-	uint32_t len;
-
-	if (k <= 0)
-		return k;
-	if (k < 4)
-		return -EPIPE;
-	len = unaligned_read_be32(f->frame);
-	if (len < NET_FRAME_MIN || len > NET_FRAME_MAX)
-		return -EBADMSG;
-	k = fd_read_exact(fd, f->frame + 4, len);
-	return k < 0 ? k : (ssize_t)len + 4;
-}
-
 static void log_denied(struct filter *f, const struct net_packet *p)
 {
 	uint32_t a = p->daddr;
@@ -133,10 +132,10 @@ static void log_denied(struct filter *f, const struct net_packet *p)
 }
 
 /* The verdict on one guest frame: does it go on to passt? */
-static bool allowed(struct filter *f, size_t len)
+static bool allowed(struct filter *f, const uint8_t *untrusted_frame, size_t len)
 {
 	struct net_packet p;
-	int kind = net_frame_parse(f->frame + 4, len, &p);
+	int kind = net_frame_parse(untrusted_frame, len, &p);
 
 	if (kind == NET_FRAME_ARP)
 		return true;
@@ -150,25 +149,63 @@ static bool allowed(struct filter *f, size_t len)
 	return false;
 }
 
-static int from_guest(struct filter *f)
+/* Read what there is of the direction's current frame. 1 when the frame is whole. */
+static int fill(struct link *l)
 {
-	ssize_t n = read_frame(f, f->guest_fd);
+	ssize_t n = read(l->in, l->buf + l->have, l->need - l->have);
+	uint32_t len;
 
-	if (n <= 0)
-		return n == 0 ? -ECONNRESET : (int)n;
-	if (!allowed(f, (size_t)n - 4))
-		return 0;
-	f->passed++;
-	return fd_write_all(f->passt_fd, f->frame, (size_t)n);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	if (n == 0)
+		return -ECONNRESET;
+	l->have += (size_t)n;
+	if (l->need == 4 && l->have == 4) {
+		len = unaligned_read_be32(l->buf);
+		if (len < NET_FRAME_MIN || len > NET_FRAME_MAX)
+			return -EBADMSG;
+		l->need = 4 + len;
+	}
+	return l->have == l->need && l->need > 4;
 }
 
-static int from_passt(struct filter *f)
+/* Write what the peer takes of a whole frame; when all of it is gone, start the next. */
+static int drain(struct link *l)
 {
-	ssize_t n = read_frame(f, f->passt_fd);
+	ssize_t n = write(l->out, l->buf + l->sent, l->need - l->sent);
 
-	if (n <= 0)
-		return n == 0 ? -ECONNRESET : (int)n;
-	return fd_write_all(f->guest_fd, f->frame, (size_t)n);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	l->sent += (size_t)n;
+	if (l->sent == l->need)
+		*l = (struct link){ .in = l->in, .out = l->out, .buf = l->buf, .need = 4 };
+	return 0;
+}
+
+/* A whole frame: from the guest it must pass the filter, or it is forgotten. */
+static void judge(struct filter *f, struct link *l)
+{
+	if (l != &f->link[FROM_GUEST] || allowed(f, l->buf + 4, l->need - 4)) {
+		l->full = true;
+		f->passed += l == &f->link[FROM_GUEST];
+		return;
+	}
+	*l = (struct link){ .in = l->in, .out = l->out, .buf = l->buf, .need = 4 };
+}
+
+static int step(struct filter *f, struct link *l, const struct pollfd *in, const struct pollfd *out)
+{
+	int r = 0;
+
+	if (!l->full && in->revents)
+		r = fill(l);
+	if (r > 0) {
+		judge(f, l);
+		r = 0;
+	}
+	if (r == 0 && l->full && out->revents)
+		r = drain(l);
+	return r;
 }
 
 /* SIGHUP reloads; SIGTERM and SIGINT end the loop (a positive return). */
@@ -184,24 +221,30 @@ static int on_signal(struct filter *f)
 	return 0;
 }
 
+/* Each direction reads only while it holds no whole frame, and writes only what it holds:
+ * a peer that stops reading (the guest's RX ring full under emulation) holds back its own
+ * direction, never the other, so neither side can wedge the link by blocking. */
 static int run(struct filter *f)
 {
-	struct pollfd pfd[] = { { .fd = f->sig_fd, .events = POLLIN },
-				{ .fd = f->guest_fd, .events = POLLIN },
-				{ .fd = f->passt_fd, .events = POLLIN } };
+	struct pollfd pfd[5] = { { .fd = f->sig_fd, .events = POLLIN } };
 	int r = 0;
 
 	while (r == 0) {
+		for (int d = 0; d < 2; d++) {
+			struct link *l = &f->link[d];
+			pfd[1 + 2 * d] =
+				(struct pollfd){ .fd = l->full ? -1 : l->in, .events = POLLIN };
+			pfd[2 + 2 * d] =
+				(struct pollfd){ .fd = l->full ? l->out : -1, .events = POLLOUT };
+		}
 		if (poll(pfd, ELEMENTSOF(pfd), -1) < 0) {
 			r = errno == EINTR ? 0 : -errno;
 			continue;
 		}
 		if (pfd[0].revents)
 			r = on_signal(f);
-		if (r == 0 && pfd[1].revents)
-			r = from_guest(f);
-		if (r == 0 && pfd[2].revents)
-			r = from_passt(f);
+		for (int d = 0; d < 2 && r == 0; d++)
+			r = step(f, &f->link[d], &pfd[1 + 2 * d], &pfd[2 + 2 * d]);
 	}
 	log_info("Passed %lu frames, dropped %lu malformed or non-IPv4 ones", f->passed,
 		 f->dropped);
@@ -274,14 +317,52 @@ static int start_passt(struct filter *f)
 	return 0;
 }
 
-/* passt also ends on its own when its end of the socketpair closes. */
+/* passt ends when its end of the socketpair closes (the sandbox allows no kill): reap it, but
+ * never hang bulkheadd's wait for this process on a passt that does not. */
 static void stop_passt(struct filter *f)
 {
+	struct timespec pause = { .tv_nsec = 20 * 1000 * 1000 };
+
 	if (f->passt_pid <= 0)
 		return;
-	kill(f->passt_pid, SIGTERM);
-	waitpid(f->passt_pid, NULL, 0);
+	close(f->passt_fd);
+	f->passt_fd = -1;
+	for (int i = 0; i < 100 && waitpid(f->passt_pid, NULL, WNOHANG) == 0; i++)
+		nanosleep(&pause, NULL);
 	f->passt_pid = 0;
+}
+
+static int start_links(struct filter *f)
+{
+	int r = fd_set_nonblock(f->guest_fd, true);
+
+	if (r >= 0)
+		r = fd_set_nonblock(f->passt_fd, true);
+	if (r < 0)
+		return log_error_errno(r, "Cannot make the links non-blocking: %m");
+	f->link[FROM_GUEST] = (struct link){
+		.in = f->guest_fd, .out = f->passt_fd, .buf = f->buf[FROM_GUEST], .need = 4
+	};
+	f->link[FROM_PASST] = (struct link){
+		.in = f->passt_fd, .out = f->guest_fd, .buf = f->buf[FROM_PASST], .need = 4
+	};
+	return 0;
+}
+
+/* Everything is open and passt started: from here on the two sockets, and reading the rules'
+ * directory (the file is replaced by a rename, so its directory, not its inode, is granted). */
+static int enter_sandbox(struct filter *f)
+{
+	_cleanup_free_ char *dir = strdup(f->rules_path);
+	struct sandbox_path rules = { dir ? dirname(dir) : NULL, SANDBOX_FS_READ };
+	struct sandbox_status st;
+	int r = dir ? sandbox_apply(&sandbox_profile_net_filter, &rules, 1, &st) : -ENOMEM;
+
+	if (r < 0)
+		return log_error_errno(r, "Cannot enter the sandbox: %m");
+	if (st.landlock_abi == 0)
+		log_notice("This kernel has no Landlock: file access is limited by seccomp only.");
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct filter *f)
@@ -328,6 +409,10 @@ int main(int argc, char **argv)
 	f.guest_fd = connect_retry(f.guest_path);
 	if (f.guest_fd < 0 || start_passt(&f) < 0)
 		return 1;
+	if (start_links(&f) < 0 || enter_sandbox(&f) < 0) {
+		stop_passt(&f);
+		return 1;
+	}
 	r = run(&f);
 	if (r < 0)
 		log_error_errno(r, "Link of VM %s ended: %m", f.domain);

@@ -30,7 +30,7 @@ files_refused() {
 	if [ "${landlock:-0}" -gt 0 ]; then refused "$@"; else ok 0 "# SKIP no Landlock: $*"; fi
 }
 
-for profile in qrexec-daemon qrexec-policy-daemon guid filecopy-receive; do
+for profile in qrexec-daemon qrexec-policy-daemon guid filecopy-receive net-filter; do
 	status=$(run "$profile" status)
 	like "$status" 'NoNewPrivs:[[:space:]]+1' "$profile: no_new_privs is set"
 	like "$status" 'Seccomp:[[:space:]]+2' "$profile: a seccomp filter is in force"
@@ -39,12 +39,13 @@ for profile in qrexec-daemon qrexec-policy-daemon guid filecopy-receive; do
 	refused "$profile" socket-inet
 	refused "$profile" mmap-exec
 	files_refused "$profile" open "$tmp/outside"
-	[ "$profile" = filecopy-receive ] ||
+	[ "$profile" = filecopy-receive ] || [ "$profile" = net-filter ] ||
 		is "$(run "$profile" socket-unix)" allowed "$profile: a Unix socket is still allowed"
 done
 
 # The receiver needs no socket at all; the file controls for those that open files.
 refused filecopy-receive socket-unix
+refused net-filter socket-unix
 for profile in qrexec-policy-daemon guid filecopy-receive; do
 	is "$(run "$profile" create "$tmp/allowed/new-$profile")" allowed \
 		"$profile: a file in its allowed directory can be created"
@@ -56,5 +57,6 @@ is "$(ls "$tmp")" "$(printf 'allowed\noutside')" "nothing was created outside th
 is "$(run qrexec-daemon execve)" killed "qrexec-daemon: a forbidden call kills it"
 is "$(run guid execve)" killed "guid: a forbidden call kills it"
 is "$(run filecopy-receive execve)" killed "filecopy-receive: a forbidden call kills it"
+is "$(run net-filter execve)" killed "net-filter: a forbidden call kills it"
 is "$(run qrexec-policy-daemon execve)" "refused: EPERM" "qrexec-policy-daemon: a forbidden call fails with EPERM"
 tap_done
