@@ -5,13 +5,14 @@
 #include "strutil.h"
 
 struct create_args {
-	const char *name, *template_name, *label, *memory, *klass;
+	const char *name, *template_name, *label, *memory, *klass, *net;
 };
 
 static int parse(int argc, char **argv, struct create_args *a)
 {
-	static const char *const opts[] = { "--template", "--label", "--memory", "--class" };
-	const char **dst[] = { &a->template_name, &a->label, &a->memory, &a->klass };
+	static const char *const opts[] = { "--template", "--label", "--memory", "--class",
+					    "--net" };
+	const char **dst[] = { &a->template_name, &a->label, &a->memory, &a->klass, &a->net };
 
 	for (int i = 1; i < argc; i++) {
 		size_t k = 0;
@@ -63,6 +64,7 @@ static int run_create(int argc, char **argv)
 		add_prop(&dict, "label", a.label);
 		add_prop(&dict, "memory", a.memory);
 		add_prop(&dict, "class", a.klass);
+		add_prop(&dict, "net", a.net);
 		dbus_message_iter_close_container(&it, &dict);
 	}
 	reply = manager_call(&vmctl_cmd_create, call);
@@ -74,7 +76,7 @@ static int run_create(int argc, char **argv)
 
 const struct vmctl_command vmctl_cmd_create = {
 	.name = "create",
-	.args = "NAME [--template T] [--label COLOUR] [--memory MiB] [--class DispVM]",
+	.args = "NAME [--template T] [--label COLOUR] [--memory MiB] [--class DispVM] [--net none|nat]",
 	.summary = "Create an AppVM",
 	.help = "  --template T   the VM's template (default host); for --class DispVM, its\n"
 		"                 disposable template\n"
@@ -82,6 +84,8 @@ const struct vmctl_command vmctl_cmd_create = {
 		"                 private volume, and forgets what it did at shutdown\n"
 		"  --label C      red, orange, yellow, green, gray, blue, purple or black\n"
 		"                 (default red)\n"
-		"  --memory MiB   guest RAM (default 256)\n",
+		"  --memory MiB   guest RAM (default 256)\n"
+		"  --net N        none (default: no network device at all) or nat (the host's\n"
+		"                 network, through the VM's firewall; see vmctl firewall)\n",
 	.run = run_create,
 };

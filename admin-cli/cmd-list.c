@@ -42,18 +42,20 @@ static void prop_text(DBusMessageIter *props, const char *key, char *buf, size_t
 
 static void print_text(const struct vm_row *rows, size_t n)
 {
-	static const char *const keys[] = { "state", "class", "label", "template", "memory" };
+	static const char *const keys[] = {
+		"state", "class", "label", "template", "memory", "net"
+	};
 	char v[ELEMENTSOF(keys)][128];
 
-	printf("%-20s %-9s %-10s %-7s %-9s %s\n", "NAME", "STATE", "CLASS", "LABEL", "TEMPLATE",
-	       "MEMORY");
+	printf("%-20s %-9s %-10s %-7s %-9s %-7s %s\n", "NAME", "STATE", "CLASS", "LABEL",
+	       "TEMPLATE", "MEMORY", "NET");
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
 			DBusMessageIter props = rows[i].props;
 			prop_text(&props, keys[k], v[k], sizeof(v[k]));
 		}
-		printf("%-20s %-9s %-10s %-7s %-9s %s\n", rows[i].name, v[0], v[1], v[2], v[3],
-		       v[4]);
+		printf("%-20s %-9s %-10s %-7s %-9s %-7s %s\n", rows[i].name, v[0], v[1], v[2], v[3],
+		       v[4], v[5]);
 	}
 }
 
@@ -134,6 +136,6 @@ const struct vmctl_command vmctl_cmd_list = {
 	.args = "[--json]",
 	.summary = "List the VMs and their state",
 	.help = "  --json   one JSON object: name -> {class, label, state, template, memory,\n"
-		"           vcpus, tags, default_dispvm, autostart}\n",
+		"           vcpus, tags, default_dispvm, autostart, net}\n",
 	.run = run_list,
 };

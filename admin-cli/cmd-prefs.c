@@ -1,6 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vmctl prefs NAME [KEY [VALUE]]: a VM's properties, kept by bulkheadd.
+ * vmctl prefs --global [KEY [VALUE]]: Bulkhead's global settings (qubes-prefs), kept in
+ * global.conf on the host (common/global.h); today default_print_vm, which also rewrites the
+ * policy file that preselects it for bulkhead.Print (print/config.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "macro.h"
 #include "manager-client.h"
+#include "print.h"
+#include "strutil.h"
 
 /* As bulkheadd's vm_prop_keys, with the state: `vmctl prefs VM` shows every one. */
 static const char *const keys[] = {
@@ -60,8 +73,48 @@ static int set_one(const char *name, const char *key, const char *value)
 	return VMCTL_EXIT_OK;
 }
 
+static int global_show(const char *key, bool with_key)
+{
+	_cleanup_free_ char *value = NULL;
+	int r = print_config_get_default_vm(&value);
+
+	if (r < 0)
+		return fprintf(stderr, "vmctl prefs: global.conf: %s\n", strerror(-r)),
+		       VMCTL_EXIT_FAILURE;
+	if (with_key)
+		printf("%-17s ", key);
+	printf("%s\n", value ? value : "");
+	return VMCTL_EXIT_OK;
+}
+
+static int global_set(const char *value)
+{
+	int r = print_config_set_default_vm(value);
+
+	if (r == -EINVAL)
+		return vmctl_usage_error(&vmctl_cmd_prefs, "not a VM name: %s", value);
+	if (r < 0)
+		return fprintf(stderr, "vmctl prefs: cannot save default_print_vm: %s\n",
+			       strerror(-r)),
+		       VMCTL_EXIT_FAILURE;
+	return VMCTL_EXIT_OK;
+}
+
+static int run_global(int argc, char **argv)
+{
+	if (argc > 4)
+		return vmctl_usage_error(&vmctl_cmd_prefs, "too many arguments");
+	if (argc >= 3 && strcmp(argv[2], PRINT_GLOBAL_KEY) != 0)
+		return vmctl_usage_error(&vmctl_cmd_prefs, "unknown global key: %s", argv[2]);
+	if (argc == 4)
+		return global_set(argv[3]);
+	return global_show(PRINT_GLOBAL_KEY, argc == 2);
+}
+
 static int run_prefs(int argc, char **argv)
 {
+	if (streq(argv[1], "--global"))
+		return run_global(argc, argv);
 	int r = manager_check_name(&vmctl_cmd_prefs, argv[1]);
 
 	if (r != VMCTL_EXIT_OK)
@@ -80,12 +133,15 @@ static int run_prefs(int argc, char **argv)
 
 const struct vmctl_command vmctl_cmd_prefs = {
 	.name = "prefs",
-	.args = "NAME [KEY [VALUE]]",
+	.args = "NAME|--global [KEY [VALUE]]",
 	.summary = "Show or change a VM's properties",
 	.help = "Without KEY, show every property; with KEY, its value; with VALUE, set it.\n"
 		"Keys: class, label, template, memory (MiB), vcpus, tags (comma-separated),\n"
 		"default_dispvm, autostart (true/false), internal (true/false: never offered\n"
-		"in an ask dialog); state is read-only. Memory and vcpus\n"
-		"take effect at the next start.\n",
+		"in an ask dialog), menu, template_for_dispvms, preload_dispvm_max, net;\n"
+		"state is read-only. Memory and vcpus take effect at the next start.\n"
+		"--global: Bulkhead's own settings, in $XDG_CONFIG_HOME/bulkhead/global.conf.\n"
+		"Keys: default_print_vm (the VM preselected when a VM prints; \"\" unsets it;\n"
+		"it rewrites policy.d/50-config-print.policy there).\n",
 	.run = run_prefs,
 };

@@ -22,10 +22,12 @@ static const struct vmctl_command *const commands[] = {
 	&vmctl_cmd_run,
 	&vmctl_cmd_console,
 	&vmctl_cmd_menu,
+	&vmctl_cmd_firewall,
 	&vmctl_cmd_copy,
 	&vmctl_cmd_move,
 	&vmctl_cmd_policy,
 	&vmctl_cmd_log,
+	&vmctl_cmd_backup,
 };
 /* clang-format on */
 

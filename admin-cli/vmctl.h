@@ -33,11 +33,14 @@ extern const struct vmctl_command vmctl_cmd_prefs;
 extern const struct vmctl_command vmctl_cmd_run;
 extern const struct vmctl_command vmctl_cmd_console;
 extern const struct vmctl_command vmctl_cmd_menu;
+extern const struct vmctl_command vmctl_cmd_firewall;
 /* Files between VMs, through the broker (cmd-copy.c) */
 extern const struct vmctl_command vmctl_cmd_copy;
 extern const struct vmctl_command vmctl_cmd_move;
 extern const struct vmctl_command vmctl_cmd_policy;
 extern const struct vmctl_command vmctl_cmd_log;
+/* Encrypted backups of VMs (cmd-backup.c) */
+extern const struct vmctl_command vmctl_cmd_backup;
 
 const struct vmctl_command *vmctl_command_find(const char *name);
 void vmctl_print_usage(FILE *f);

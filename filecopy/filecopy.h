@@ -62,6 +62,13 @@ int filecopy_name_parse(const struct filecopy_header *h, const void *untrusted_n
 int filecopy_symlink_parse(const char *name, const void *untrusted_target, size_t len,
 			   char target[static FILECOPY_PATH_MAX]);
 
+/* One file name (a single path component) from a VM, as bulkhead.SaveFile's suggested name:
+ * the rules of filecopy_name_parse() for one component (no '/', not "." or "..", no NUL, the
+ * allow-listed characters) and at most FILECOPY_NAME_MAX bytes. len excludes any NUL. Copies it
+ * NUL-terminated to name. 0, -EILSEQ, or -ENAMETOOLONG. */
+int filecopy_leaf_name_parse(const void *untrusted_name, size_t len,
+			     char name[static FILECOPY_NAME_MAX + 1]);
+
 /* ---- the reply (pure parser) ---- */
 
 struct filecopy_reply {
@@ -130,6 +137,26 @@ bool filecopy_have_openat2(void);
 void filecopy_force_component_walk(bool force);
 /* Tests: write files under hidden temporary names, as where O_TMPFILE is unavailable. */
 void filecopy_force_named_tmpfiles(bool force);
+
+/* One file written the receiver's way, in a directory of the caller's choosing: created
+ * unnamed (O_TMPFILE, or a hidden ".bulkhead-partial-*" name where the filesystem has no
+ * O_TMPFILE) and given its name only when whole, so an error or a cut stream leaves nothing. */
+struct filecopy_atomic_file {
+	int fd;		  /* write the data here */
+	int dirfd;	  /* borrowed: where the file will appear */
+	int link_mode;	  /* how the file gets its name (receive-fs.c) */
+	char tmpname[64]; /* the hidden temporary name, while there is one */
+};
+
+/* 0 or -errno; on success f->fd is open for writing. */
+int filecopy_atomic_begin(int dirfd, struct filecopy_atomic_file *f);
+/* Sync the data, set perm, and link the file to leaf (a single component). replace = false:
+ * never replace anything (-EEXIST); true: atomically replace an existing leaf (rename), for a
+ * replacement the user confirmed. f is finished either way. */
+int filecopy_atomic_commit(struct filecopy_atomic_file *f, const char *leaf, mode_t perm,
+			   bool replace);
+/* Drop the file without a trace; safe to call twice. */
+void filecopy_atomic_abort(struct filecopy_atomic_file *f);
 
 enum filecopy_sandbox {
 	FILECOPY_SANDBOX_NAMESPACE, /* own user+mount namespace, root = the incoming folder */

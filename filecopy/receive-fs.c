@@ -511,3 +511,74 @@ void recv_fs_finish(struct recv_fs *fs)
 	fs->map = NULL;
 	fs->cache_fd = safe_close(fs->cache_fd);
 }
+
+/* ---- one file, for callers outside the stream (bulkhead.SaveFile) ---- */
+
+int filecopy_atomic_begin(int dirfd, struct filecopy_atomic_file *f)
+{
+	*f = (struct filecopy_atomic_file){ .fd = -1, .dirfd = dirfd };
+	f->link_mode = force_named_tmp ? LINK_NAMED : probe_link_mode(dirfd);
+	if (f->link_mode == LINK_NAMED) {
+		f->fd = open_named_tmp(dirfd, f->tmpname);
+		if (f->fd < 0)
+			f->tmpname[0] = '\0';
+		return f->fd < 0 ? f->fd : 0;
+	}
+	f->fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	return f->fd < 0 ? -errno : 0;
+}
+
+/* Give the file the name leaf (never replacing) through the stream's own linking code. */
+static int atomic_link(struct filecopy_atomic_file *f, const char *leaf)
+{
+	struct recv_fs fs = { .rootfd = f->dirfd, .link_mode = (enum link_mode)f->link_mode };
+	struct recv_file rf = { .fd = f->fd, .parentfd = f->dirfd };
+	struct link_ctx c = { &fs, &rf };
+
+	memcpy(rf.tmpname, f->tmpname, sizeof(rf.tmpname));
+	return do_link(&c, f->dirfd, leaf);
+}
+
+/* A confirmed replacement: the whole file gets a hidden name first, then is renamed over leaf,
+ * so the old file stays intact until the new one takes its place in one step. */
+static int atomic_replace(struct filecopy_atomic_file *f, const char *leaf)
+{
+	char hidden[64];
+	int r = -EEXIST;
+
+	if (f->link_mode == LINK_NAMED)
+		memcpy(hidden, f->tmpname, sizeof(hidden));
+	for (int tries = 0; f->link_mode != LINK_NAMED && r == -EEXIST && tries < 100; tries++) {
+		snprintf(hidden, sizeof(hidden), ".bulkhead-partial-%d-%u", (int)getpid(),
+			 tmp_counter++);
+		r = atomic_link(f, hidden);
+	}
+	if (f->link_mode != LINK_NAMED && r < 0)
+		return r;
+	r = renameat(f->dirfd, hidden, f->dirfd, leaf) < 0 ? -errno : 0;
+	if (r < 0 && f->link_mode != LINK_NAMED)
+		unlinkat(f->dirfd, hidden, 0);
+	if (r == 0)
+		f->tmpname[0] = '\0'; /* renamed away: nothing left to remove */
+	return r;
+}
+
+int filecopy_atomic_commit(struct filecopy_atomic_file *f, const char *leaf, mode_t perm,
+			   bool replace)
+{
+	int r = fchmod(f->fd, perm) < 0 || fsync(f->fd) < 0 ? negative_errno() : 0;
+
+	if (r == 0)
+		r = replace ? atomic_replace(f, leaf) : atomic_link(f, leaf);
+	/* Linked (or renamed) into place, or not: drop the fd and any hidden name left. */
+	filecopy_atomic_abort(f);
+	return r;
+}
+
+void filecopy_atomic_abort(struct filecopy_atomic_file *f)
+{
+	f->fd = safe_close(f->fd);
+	if (f->tmpname[0] && f->dirfd >= 0)
+		unlinkat(f->dirfd, f->tmpname, 0);
+	f->tmpname[0] = '\0';
+}

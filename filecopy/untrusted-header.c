@@ -129,6 +129,23 @@ int filecopy_name_parse(const struct filecopy_header *h, const void *untrusted_n
 	return 0;
 }
 
+int filecopy_leaf_name_parse(const void *untrusted_name, size_t len,
+			     char name[static FILECOPY_NAME_MAX + 1])
+{
+	const char *untrusted = untrusted_name;
+
+	if (len > FILECOPY_NAME_MAX)
+		return -ENAMETOOLONG;
+	/* One component: path_valid() below then refuses "", "." and "..". */
+	if (memchr(untrusted, '/', len) || mem_has_nul(untrusted, len))
+		return -EILSEQ;
+	if (path_valid(untrusted, len) < 0 || !chars_valid((const uint8_t *)untrusted, len))
+		return -EILSEQ;
+	memcpy(name, untrusted, len);
+	name[len] = '\0';
+	return 0;
+}
+
 static bool is_dotdot(const char *c, size_t n)
 {
 	return n == 2 && c[0] == '.' && c[1] == '.';

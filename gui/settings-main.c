@@ -5,8 +5,9 @@
  * (org.gtk.Actions at /org/bulkhead/Settings), which is how the tests drive the real window:
  *   save, revert, select-page(s), select-service(s), add-rule((ssssss)), move-rule((sii))
  *   and remove-rule((si)) (what a row's buttons do: service, row index, delta),
- *   test-request((ssss)), select-vm(s), quit; read-only states: problems (as), decision
- *   (s, JSON), manager (b: the VM list is shown), vms (as: its rows), vm-error (s).
+ *   test-request((ssss)), select-vm(s), set-print-vm(s), quit; read-only states: problems
+ *   (as), decision (s, JSON), manager (b: the VM list is shown), vms (as: its rows),
+ *   vm-error (s), print-vm (s: the saved default print VM).
  */
 #include <glib-unix.h>
 
@@ -97,6 +98,14 @@ static void on_select_vm(GSimpleAction *a, GVariant *param, gpointer data)
 	vms_page_select(s->vms_page, g_variant_get_string(param, NULL));
 }
 
+static void on_set_print_vm(GSimpleAction *a, GVariant *param, gpointer data)
+{
+	struct settings *s = data;
+
+	settings_window_select_page(s, "vms");
+	vms_page_set_print_vm(s->vms_page, g_variant_get_string(param, NULL));
+}
+
 static void on_quit(GSimpleAction *a, GVariant *param, gpointer data)
 {
 	struct settings *s = data;
@@ -115,6 +124,7 @@ static const GActionEntry actions[] = {
 	{ "remove-rule", on_remove_rule, "(si)" },
 	{ "test-request", on_test_request, "(ssss)" },
 	{ "select-vm", on_select_vm, "s" },
+	{ "set-print-vm", on_set_print_vm, "s" },
 	{ "quit", on_quit },
 };
 
@@ -154,6 +164,7 @@ static void add_actions(struct settings *s)
 	s->manager_action = state_action(s, "manager", g_variant_new_boolean(FALSE));
 	s->vms_action = state_action(s, "vms", g_variant_new_strv(NULL, 0));
 	s->vm_error_action = state_action(s, "vm-error", g_variant_new_string(""));
+	s->print_vm_action = state_action(s, "print-vm", g_variant_new_string(""));
 	add_accels(s);
 }
 

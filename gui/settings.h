@@ -33,6 +33,7 @@ struct settings {
 	GSimpleAction *manager_action;	/* state: is the manager's VM list shown (b) */
 	GSimpleAction *vm_error_action; /* state: the manager error the VMs page shows (s) */
 	GSimpleAction *vms_action; /* state: the VM rows shown, "name state label class template" */
+	GSimpleAction *print_vm_action; /* state: the saved default print VM (s) */
 	struct policy_page *policy_page;
 	struct test_page *test_page;
 	struct vms_page *vms_page;

@@ -7,7 +7,7 @@
 struct create {
 	GtkDialog *dialog;
 	GtkEntry *name, *template;
-	GtkComboBoxText *label, *class;
+	GtkComboBoxText *label, *class, *net;
 	vm_create_fn fn;
 	gpointer data;
 };
@@ -31,6 +31,9 @@ static GVariant *props_new(struct create *c)
 	g_variant_builder_add(
 		&b, "{sv}", "class",
 		g_variant_new_string(gtk_combo_box_get_active_id(GTK_COMBO_BOX(c->class))));
+	g_variant_builder_add(
+		&b, "{sv}", "net",
+		g_variant_new_string(gtk_combo_box_get_active_id(GTK_COMBO_BOX(c->net))));
 	if (template[0])
 		g_variant_builder_add(&b, "{sv}", "template", g_variant_new_string(template));
 	return g_variant_builder_end(&b);
@@ -69,6 +72,7 @@ static GtkComboBoxText *choice(const char *const *items, const char *active)
 static GtkWidget *form_new(struct create *c)
 {
 	static const char *const classes[] = { "AppVM", "TemplateVM", "StandaloneVM", NULL };
+	static const char *const nets[] = { "none", "nat", NULL };
 	GtkGrid *grid = GTK_GRID(gtk_grid_new());
 
 	gtk_grid_set_row_spacing(grid, 8);
@@ -79,6 +83,7 @@ static GtkWidget *form_new(struct create *c)
 	gtk_entry_set_placeholder_text(c->name, "letters, digits, . _ -");
 	c->label = choice(gui_label_names(), "red");
 	c->class = choice(classes, "AppVM");
+	c->net = choice(nets, "none");
 	c->template = GTK_ENTRY(gtk_entry_new());
 	gtk_entry_set_text(c->template, "host");
 	gtk_entry_set_activates_default(c->template, TRUE);
@@ -86,6 +91,7 @@ static GtkWidget *form_new(struct create *c)
 	row(grid, 1, "_Label", GTK_WIDGET(c->label));
 	row(grid, 2, "_Class", GTK_WIDGET(c->class));
 	row(grid, 3, "_Template", GTK_WIDGET(c->template));
+	row(grid, 4, "Net_work", GTK_WIDGET(c->net));
 	return GTK_WIDGET(grid);
 }
 

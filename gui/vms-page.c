@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "gui-util.h"
+#include "print-setting.h"
+#include "validate.h"
 #include "vm-create-dialog.h"
 #include "vms-page.h"
 
@@ -15,7 +17,7 @@
 #define MANAGER_IFACE "org.bulkhead.Manager1"
 #define CALL_TIMEOUT_MS 120000 /* a shutdown that waits can take a while under TCG */
 
-enum { COL_NAME, COL_DOT, COL_LABEL, COL_CLASS, COL_STATE, COL_TEMPLATE, N_COLS };
+enum { COL_NAME, COL_DOT, COL_LABEL, COL_CLASS, COL_STATE, COL_TEMPLATE, COL_NET, N_COLS };
 
 struct vms_page {
 	struct settings *s;
@@ -24,11 +26,14 @@ struct vms_page {
 	GtkListStore *store;
 	GtkTreeView *view;
 	GtkWidget *start, *shutdown, *create, *remove;
+	GtkComboBoxText *net;  /* the selected VM's network: none or nat */
+	gboolean net_updating; /* set while the selection, not the person, changes net */
 	GtkInfoBar *error_bar;
 	GtkLabel *error_label;
 	GDBusConnection *conn; /* set while the manager is on the bus */
 	GCancellable *cancel;
 	guint watch_id, signal_id;
+	struct print_setting *print;
 };
 
 static void refresh(struct vms_page *v);
@@ -39,6 +44,11 @@ static void show_error(struct vms_page *v, const char *text)
 	gtk_widget_show(GTK_WIDGET(v->error_bar));
 	if (v->s->vm_error_action)
 		g_simple_action_set_state(v->s->vm_error_action, g_variant_new_string(text));
+}
+
+static void show_error_cb(void *ctx, const char *text)
+{
+	show_error(ctx, text);
 }
 
 static char *selected_vm(struct vms_page *v, char **state)
@@ -54,6 +64,22 @@ static char *selected_vm(struct vms_page *v, char **state)
 	return name;
 }
 
+/* The selector shows the selected VM's net; changing it is the person's SetProperty. */
+static void update_net(struct vms_page *v, const char *name)
+{
+	GtkTreeSelection *sel = gtk_tree_view_get_selection(v->view);
+	GtkTreeModel *model;
+	GtkTreeIter it;
+	g_autofree char *net = NULL;
+
+	if (name && gtk_tree_selection_get_selected(sel, &model, &it))
+		gtk_tree_model_get(model, &it, COL_NET, &net, -1);
+	v->net_updating = TRUE;
+	gtk_combo_box_set_active_id(GTK_COMBO_BOX(v->net), net ? net : "none");
+	v->net_updating = FALSE;
+	gtk_widget_set_sensitive(GTK_WIDGET(v->net), name != NULL);
+}
+
 static void update_buttons(struct vms_page *v)
 {
 	g_autofree char *state = NULL;
@@ -67,6 +93,7 @@ static void update_buttons(struct vms_page *v)
 	gtk_widget_set_sensitive(v->shutdown, running);
 	gtk_widget_set_sensitive(v->remove, halted);
 	gtk_widget_set_sensitive(v->create, v->conn != NULL);
+	update_net(v, name);
 }
 
 static const char *dict_str(GVariant *props, const char *key)
@@ -88,7 +115,7 @@ static void add_vm(struct vms_page *v, const char *untrusted_name, GVariant *pro
 	gtk_list_store_set(v->store, &it, COL_NAME, name, COL_DOT, dot, COL_LABEL,
 			   gui_label_is_known(label) ? label : "", COL_CLASS,
 			   dict_str(props, "class"), COL_STATE, dict_str(props, "state"),
-			   COL_TEMPLATE, template, -1);
+			   COL_TEMPLATE, template, COL_NET, dict_str(props, "net"), -1);
 }
 
 /* Mirror the rows on the "vms" action state, for the tests that read the window back. */
@@ -124,10 +151,16 @@ static void fill(struct vms_page *v, GVariant *reply)
 	const char *name;
 	GVariant *props;
 
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+
 	gtk_list_store_clear(v->store);
 	g_variant_get(reply, "(a{sa{sv}})", &iter);
-	while (g_variant_iter_loop(iter, "{&s@a{sv}}", &name, &props))
+	while (g_variant_iter_loop(iter, "{&s@a{sv}}", &name, &props)) {
 		add_vm(v, name, props);
+		if (vm_name_is_valid(name))
+			g_ptr_array_add(names, g_strdup(name));
+	}
+	print_setting_fill(v->print, (char **)names->pdata, names->len);
 	if (selected)
 		vms_page_select(v, selected);
 }
@@ -212,6 +245,19 @@ static void on_shutdown(GtkButton *b, struct vms_page *v)
 
 	if (name)
 		call(v, "Shutdown", g_variant_new("(sb)", name, FALSE), NULL, on_command_done);
+}
+
+/* Takes effect at the VM's next start; the firewall is vmctl's (docs/networking.md). */
+static void on_net_changed(GtkComboBox *combo, struct vms_page *v)
+{
+	g_autofree char *state = NULL;
+	g_autofree char *name = selected_vm(v, &state);
+	const char *net = gtk_combo_box_get_active_id(combo);
+
+	if (name && net && !v->net_updating)
+		call(v, "SetProperty",
+		     g_variant_new("(ssv)", name, "net", g_variant_new_string(net)), NULL,
+		     on_command_done);
 }
 
 static void on_created(const char *name, GVariant *props, gpointer user_data)
@@ -323,7 +369,7 @@ static GtkWidget *list_view_new(struct vms_page *v)
 	GtkWidget *scroll = gtk_scrolled_window_new(NULL, NULL);
 
 	v->store = gtk_list_store_new(N_COLS, G_TYPE_STRING, GDK_TYPE_PIXBUF, G_TYPE_STRING,
-				      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+				      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 	gtk_tree_sortable_set_sort_column_id(GTK_TREE_SORTABLE(v->store), COL_NAME,
 					     GTK_SORT_ASCENDING);
 	v->view = GTK_TREE_VIEW(gtk_tree_view_new_with_model(GTK_TREE_MODEL(v->store)));
@@ -332,6 +378,7 @@ static GtkWidget *list_view_new(struct vms_page *v)
 	add_text_column(v->view, "Label", COL_LABEL);
 	add_text_column(v->view, "Class", COL_CLASS);
 	add_text_column(v->view, "Template", COL_TEMPLATE);
+	add_text_column(v->view, "Network", COL_NET);
 	g_signal_connect_swapped(gtk_tree_view_get_selection(v->view), "changed",
 				 G_CALLBACK(update_buttons), v);
 	gtk_scrolled_window_set_shadow_type(GTK_SCROLLED_WINDOW(scroll), GTK_SHADOW_IN);
@@ -353,12 +400,28 @@ static GtkWidget *button(GtkWidget *box, const char *mnemonic, GCallback cb, str
 	return b;
 }
 
+static GtkComboBoxText *net_choice_new(GtkWidget *box, struct vms_page *v)
+{
+	GtkWidget *label = gtk_label_new_with_mnemonic("_Network:");
+	GtkComboBoxText *combo = GTK_COMBO_BOX_TEXT(gtk_combo_box_text_new());
+
+	gtk_combo_box_text_append(combo, "none", "none");
+	gtk_combo_box_text_append(combo, "nat", "nat (through its firewall)");
+	gtk_label_set_mnemonic_widget(GTK_LABEL(label), GTK_WIDGET(combo));
+	gtk_widget_set_tooltip_text(GTK_WIDGET(combo), "The VM's network, from its next start");
+	g_signal_connect(combo, "changed", G_CALLBACK(on_net_changed), v);
+	gtk_box_pack_start(GTK_BOX(box), label, FALSE, FALSE, 6);
+	gtk_box_pack_start(GTK_BOX(box), GTK_WIDGET(combo), FALSE, FALSE, 0);
+	return combo;
+}
+
 static GtkWidget *buttons_new(struct vms_page *v)
 {
 	GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
 
 	v->start = button(box, "_Start", G_CALLBACK(on_start), v, FALSE);
 	v->shutdown = button(box, "Shut _Down", G_CALLBACK(on_shutdown), v, FALSE);
+	v->net = net_choice_new(box, v);
 	v->remove = button(box, "_Remove…", G_CALLBACK(on_remove), v, TRUE);
 	v->create = button(box, "_Create VM…", G_CALLBACK(on_create), v, TRUE);
 	return box;
@@ -390,6 +453,7 @@ static GtkWidget *list_page_new(struct vms_page *v)
 	gtk_box_pack_start(GTK_BOX(box), error_bar_new(v), FALSE, FALSE, 0);
 	gtk_box_pack_start(GTK_BOX(box), list_view_new(v), TRUE, TRUE, 0);
 	gtk_box_pack_start(GTK_BOX(box), buttons_new(v), FALSE, FALSE, 0);
+	gtk_box_pack_start(GTK_BOX(box), print_setting_widget(v->print), FALSE, FALSE, 0);
 	return box;
 }
 
@@ -423,6 +487,7 @@ struct vms_page *vms_page_new(struct settings *s)
 
 	v->s = s;
 	v->cancel = g_cancellable_new();
+	v->print = print_setting_new(s->print_vm_action, show_error_cb, v);
 	v->stack = GTK_STACK(gtk_stack_new());
 	gtk_stack_add_named(v->stack, list_page_new(v), "list");
 	gtk_stack_add_named(v->stack, offline_page_new(), "offline");
@@ -448,7 +513,13 @@ void vms_page_free(struct vms_page *v)
 	g_clear_object(&v->cancel);
 	g_clear_object(&v->store);
 	g_object_unref(v->root);
+	print_setting_free(v->print);
 	g_free(v);
+}
+
+gboolean vms_page_set_print_vm(struct vms_page *v, const char *name)
+{
+	return print_setting_choose(v->print, name);
 }
 
 gboolean vms_page_select(struct vms_page *v, const char *name)

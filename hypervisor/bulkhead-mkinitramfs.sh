@@ -9,10 +9,12 @@
 set -eu
 
 # Load order measured in PLATFORM.md, then the private volume (ext4 on virtio-blk) and the
-# ACPI power button (libvirt's Shutdown); virtio_balloon for free page reporting.
+# ACPI power button (libvirt's Shutdown); virtio_balloon for free page reporting; failover,
+# net_failover and virtio_net for the NIC of a VM with net nat (loaded in every VM: the modules
+# are small, and one initramfs serves all VMs).
 MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
 virtio_console virtio_balloon netfs fscache 9pnet 9pnet_virtio 9p overlay crc16 mbcache jbd2 crc32c_generic
-ext4 virtio_blk button evdev"
+ext4 virtio_blk button evdev failover net_failover virtio_net"
 
 die() { echo "bulkhead-mkinitramfs: $*" >&2; exit 1; }
 

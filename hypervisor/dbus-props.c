@@ -129,12 +129,12 @@ int hv_dbus_append_prop(DBusMessageIter *it, const struct vm_props *p, const cha
 }
 
 /* {class s, label s, state s, template s, memory u, vcpus u, tags as, default_dispvm s,
- *  autostart b} as in docs/interfaces.md */
+ *  autostart b, net s} as in docs/interfaces.md */
 int hv_dbus_append_vm_dict(DBusMessageIter *it, const struct vm_props *p, const char *state)
 {
-	static const char *const keys[] = { "class",	"label",	  "state",
-					    "template", "memory",	  "vcpus",
-					    "tags",	"default_dispvm", "autostart" };
+	static const char *const keys[] = { "class",	 "label", "state", "template",
+					    "memory",	 "vcpus", "tags",  "default_dispvm",
+					    "autostart", "net" };
 	DBusMessageIter dict, e;
 	int r = 0;
 

@@ -39,6 +39,10 @@ static const char introspection_xml[] = DBUS_INTROSPECT_1_0_XML_DOCTYPE_DECL_NOD
 	"  <method name='ListApplications'><arg name='name' type='s' direction='in'/>"
 	"<arg name='apps' type='a(ssb)' direction='out'/></method>\n"
 	"  <method name='SyncMenu'><arg name='name' type='s' direction='in'/></method>\n"
+	"  <method name='GetFirewall'><arg name='name' type='s' direction='in'/>"
+	"<arg name='rules' type='as' direction='out'/></method>\n"
+	"  <method name='SetFirewall'><arg name='name' type='s' direction='in'/>"
+	"<arg name='rules' type='as' direction='in'/></method>\n"
 	"  <signal name='StateChanged'><arg name='name' type='s'/><arg name='state' type='s'/>"
 	"</signal>\n"
 	" </interface>\n"
@@ -257,6 +261,26 @@ void hv_dbus_vm_stopped(struct bulkheadd *d, const char *name)
 	}
 }
 
+/* "volume": where the VM's private volume is (read-only), for `vmctl backup`; bulkheadd
+ * alone knows its state dir (--state-dir, bulkheadd.conf). */
+static DBusMessage *volume_reply(struct bulkheadd *d, DBusMessage *call, const char *name)
+{
+	char dir[HV_PATH_MAX], path[HV_PATH_MAX + 32];
+	const char *p = path;
+	DBusMessage *reply;
+	DBusMessageIter it, v;
+
+	if (hv_vm_state_dir(&d->paths, name, dir, sizeof(dir)) < 0 ||
+	    str_printf(path, sizeof(path), "%s/private.qcow2", dir) < 0)
+		return dbus_message_new_error(call, ERROR_PREFIX "Failed", "Path too long");
+	reply = dbus_message_new_method_return(call);
+	dbus_message_iter_init_append(reply, &it);
+	dbus_message_iter_open_container(&it, DBUS_TYPE_VARIANT, "s", &v);
+	dbus_message_iter_append_basic(&v, DBUS_TYPE_STRING, &p);
+	dbus_message_iter_close_container(&it, &v);
+	return reply;
+}
+
 static DBusMessage *m_get_property(struct bulkheadd *d, DBusMessage *call)
 {
 	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
@@ -270,6 +294,8 @@ static DBusMessage *m_get_property(struct bulkheadd *d, DBusMessage *call)
 			      DBUS_TYPE_INVALID);
 	if (hv_vm_get(d, name, &dom, &p, &e) < 0)
 		return error_reply(call, &e);
+	if (streq(key, "volume"))
+		return volume_reply(d, call, name);
 	reply = dbus_message_new_method_return(call);
 	dbus_message_iter_init_append(reply, &it);
 	if (hv_dbus_append_prop(&it, &p, key, hv_vm_state(dom)) < 0) {
@@ -358,6 +384,41 @@ static DBusMessage *m_sync_menu(struct bulkheadd *d, DBusMessage *call)
 	return result(call, r, &e);
 }
 
+static DBusMessage *m_get_firewall(struct bulkheadd *d, DBusMessage *call)
+{
+	static struct net_ruleset rs;
+	struct hv_error e = { 0 };
+	char text[NET_RULE_TEXT_MAX + 1];
+	const char *line = text;
+	DBusMessage *reply;
+	DBusMessageIter it, arr;
+
+	if (hv_firewall_get(d, arg_name(call), &rs, &e) < 0)
+		return error_reply(call, &e);
+	reply = dbus_message_new_method_return(call);
+	dbus_message_iter_init_append(reply, &it);
+	dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "s", &arr);
+	for (size_t i = 0; i < rs.n; i++)
+		if (net_rule_format(&rs.rule[i], text, sizeof(text)) >= 0)
+			dbus_message_iter_append_basic(&arr, DBUS_TYPE_STRING, &line);
+	dbus_message_iter_close_container(&it, &arr);
+	return reply;
+}
+
+static DBusMessage *m_set_firewall(struct bulkheadd *d, DBusMessage *call)
+{
+	struct hv_error e = { 0 };
+	const char *name = "";
+	char **rules = NULL;
+	int n = 0, r;
+
+	dbus_message_get_args(call, NULL, DBUS_TYPE_STRING, &name, DBUS_TYPE_ARRAY,
+			      DBUS_TYPE_STRING, &rules, &n, DBUS_TYPE_INVALID);
+	r = hv_firewall_set(d, name, (const char *const *)rules, (size_t)n, &e);
+	dbus_free_string_array(rules);
+	return result(call, r, &e);
+}
+
 static DBusMessage *m_introspect(struct bulkheadd *d, DBusMessage *call)
 {
 	DBusMessage *reply = dbus_message_new_method_return(call);
@@ -382,6 +443,8 @@ static const struct method {
 	{ MANAGER_NAME, "GetSystemInfo", "", m_system_info },
 	{ MANAGER_NAME, "ListApplications", "s", m_list_apps },
 	{ MANAGER_NAME, "SyncMenu", "s", m_sync_menu },
+	{ MANAGER_NAME, "GetFirewall", "s", m_get_firewall },
+	{ MANAGER_NAME, "SetFirewall", "sas", m_set_firewall },
 	{ DBUS_INTERFACE_INTROSPECTABLE, "Introspect", "", m_introspect },
 };
 

@@ -6,6 +6,7 @@
 
 #include "domain-xml.h"
 #include "macro.h"
+#include "net.h"
 #include "strutil.h"
 
 /* Paths come from the host's configuration, not from a VM, but may still hold '&' or '<'. */
@@ -72,6 +73,7 @@ static void put_metadata(FILE *f, const struct vm_props *p, const char *in, cons
 	put_elem(f, in2, pfx, "template_for_dispvms", p->template_for_dispvms ? "true" : "false");
 	snprintf(num, sizeof(num), "%" PRIu32, p->preload_dispvm_max);
 	put_elem(f, in2, pfx, "preload_dispvm_max", num);
+	put_elem(f, in2, pfx, "net", p->net == VM_NET_NAT ? "nat" : "none");
 	if (p->internal) /* only when set: older domains' metadata stays byte for byte */
 		put_elem(f, in2, pfx, "internal", "true");
 	fprintf(f, "%s</%svm>\n", in, pfx);
@@ -167,8 +169,12 @@ static void put_cmdline(FILE *f, const struct vm_props *p, const struct vm_host_
 		put_escaped(f, h->guest_usr_path);
 	else
 		fprintf(f, "share:%s", h->guest_sub);
-	fprintf(f, " bulkhead.gui=%d%s</cmdline>\n", h->gui,
+	fprintf(f, " bulkhead.gui=%d%s", h->gui,
 		p->klass == VM_CLASS_DISPVM ? " bulkhead.disposable=1" : "");
+	if (h->net_socket)
+		fprintf(f, " bulkhead.net=%s/%d,%s,%s", NET_GUEST_ADDR, NET_PREFIX,
+			NET_GATEWAY_ADDR, NET_DNS_ADDR);
+	fputs("</cmdline>\n", f);
 }
 
 static void put_os(FILE *f, const struct vm_props *p, const struct vm_host_config *h)
@@ -188,7 +194,8 @@ static void put_os(FILE *f, const struct vm_props *p, const struct vm_host_confi
 
 static void put_head(FILE *f, const struct vm_props *p, const struct vm_host_config *h)
 {
-	fprintf(f, "<domain type='%s'>\n  <name>%s</name>\n", h->domain_type, p->name);
+	fprintf(f, "<domain type='%s'%s>\n  <name>%s</name>\n", h->domain_type,
+		h->net_socket ? " xmlns:qemu='" QEMU_XML_NS "'" : "", p->name);
 	if (h->uuid)
 		fprintf(f, "  <uuid>%s</uuid>\n", h->uuid);
 	fputs("  <metadata>\n", f);
@@ -210,7 +217,40 @@ static void put_head(FILE *f, const struct vm_props *p, const struct vm_host_con
 	      f);
 }
 
-/* No network, no display, no USB: every device is attack surface and boot time. */
+/* QEMU option values double their commas; then the XML escaping. */
+static void put_qemu_value(FILE *f, const char *s)
+{
+	char one[2] = { 0 };
+
+	for (; *s; s++) {
+		one[0] = *s;
+		put_escaped(f, *s == ',' ? ",," : one);
+	}
+}
+
+/* The NIC libvirt 9.0 has no element for: a virtio-net on a stream netdev whose server is
+ * QEMU itself, so net-filter can connect (and reconnect after a restart) once QEMU runs. No
+ * option ROM: the kernel boots directly, iPXE would only cost boot time. These arguments come
+ * before libvirt's devices, which fill pcie.0 from slot 1: the NIC takes slot 0x10, far above
+ * what libvirt's few root ports use. */
+static void put_net(FILE *f, const struct vm_host_config *h)
+{
+	if (!h->net_socket)
+		return;
+	fputs("  <qemu:commandline>\n"
+	      "    <qemu:arg value='-netdev'/>\n"
+	      "    <qemu:arg value='stream,id=bhnet0,server=on,addr.type=unix,addr.path=",
+	      f);
+	put_qemu_value(f, h->net_socket);
+	fputs("'/>\n"
+	      "    <qemu:arg value='-device'/>\n"
+	      "    <qemu:arg value='virtio-net-pci,netdev=bhnet0,mac=" NET_GUEST_MAC
+	      ",bus=pcie.0,addr=0x10,romfile='/>\n"
+	      "  </qemu:commandline>\n",
+	      f);
+}
+
+/* No display, no USB, no network unless net is nat: every device is attack surface and boot time. */
 static void put_devices(FILE *f, const struct vm_host_config *h)
 {
 	fputs("  <devices>\n    <emulator>", f);
@@ -253,7 +293,8 @@ int vm_domain_xml(const struct vm_props *p, const struct vm_host_config *h, char
 	size_t len;
 	_cleanup_(fclosep) FILE *f = NULL;
 
-	if (!vm_name_is_valid(p->name) || !vm_class_to_string(p->klass) || !guest_dir_is_valid(h) ||
+	if (!vm_name_is_valid(p->name) || (p->net == VM_NET_NAT) != (h->net_socket != NULL) ||
+	    !vm_class_to_string(p->klass) || !guest_dir_is_valid(h) ||
 	    (h->uuid && strspn(h->uuid, "0123456789abcdef-") != strlen(h->uuid)))
 		return -EINVAL;
 	f = open_memstream(&buf, &len);
@@ -261,6 +302,7 @@ int vm_domain_xml(const struct vm_props *p, const struct vm_host_config *h, char
 		return -ENOMEM;
 	put_head(f, p, h);
 	put_devices(f, h);
+	put_net(f, h);
 	fputs("</domain>\n", f);
 	return finish_memstream(&f, &buf, ret);
 }

@@ -15,6 +15,7 @@
 
 #define BULKHEAD_XML_NS "https://bulkhead.dev/xmlns/vm/1"
 #define BULKHEAD_XML_PREFIX "bulkhead"
+#define QEMU_XML_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 
 /* Host-side inputs of a domain; every path absolute. */
 struct vm_host_config {
@@ -36,6 +37,7 @@ struct vm_host_config {
 	const char *qrexec_socket; /* host end of org.bulkhead.qrexec.0 */
 	const char *gui_socket;	   /* host end of org.bulkhead.gui.0 */
 	const char *console_log;   /* the serial console, appended */
+	const char *net_socket;	   /* QEMU listens here for net-filter; NULL: no NIC */
 };
 
 /* The whole <domain> document. 0 or -errno; *ret is malloc'd. */

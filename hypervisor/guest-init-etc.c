@@ -14,10 +14,12 @@
 
 static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
 			     "user:x:1000:1000:user:/home/user:/bin/bash\n"
+			     "lp:x:7:7:lp:/var/spool/lpd:/usr/sbin/nologin\n"
 			     "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
 
 static const char group[] = "root:x:0:\n"
 			    "tty:x:5:\n"
+			    "lp:x:7:\n"
 			    "audio:x:29:user\n"
 			    "video:x:44:user\n"
 			    "users:x:100:user\n"
@@ -119,6 +121,7 @@ void init_write_etc(const struct init_config *cfg)
 	init_symlink("../usr/lib/os-release", "/etc/os-release");
 	init_symlink("/proc/self/mounts", "/etc/mtab");
 	write_hosts(cfg);
+	init_write_cups();
 	if (chown("/home/user", INIT_USER_UID, INIT_USER_UID) < 0)
 		init_log("chown /home/user failed");
 }

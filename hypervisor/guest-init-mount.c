@@ -65,6 +65,7 @@ void init_read_cmdline(struct init_config *cfg)
 		take_arg(w, "bulkhead.guest=", cfg->guest, sizeof(cfg->guest));
 		take_arg(w, "bulkhead.gui=", cfg->gui, sizeof(cfg->gui));
 		take_arg(w, "bulkhead.disposable=", cfg->disposable, sizeof(cfg->disposable));
+		take_arg(w, "bulkhead.net=", cfg->net, sizeof(cfg->net));
 	}
 	if (!cfg->name[0] || strchr(cfg->name, '/'))
 		strcpy(cfg->name, "bulkhead-vm");

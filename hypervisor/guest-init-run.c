@@ -117,6 +117,19 @@ static void start_gui(struct init_config *cfg)
 	spawn(s);
 }
 
+/* cupsd last: nothing waits for it, and under TCG every CPU second at boot counts. Not in a
+ * disposable, which is started for one job and must come up fast; vm-print works there
+ * without a cupsd (docs/print.md). */
+static void start_cups(struct init_config *cfg)
+{
+	if (!init_have_cups() || strcmp(cfg->disposable, "1") == 0)
+		return;
+	spawn(add_service(cfg, "cupsd",
+			  (const char *const[]){ "/usr/sbin/cupsd", "-f", "-c",
+						 "/etc/cups/cupsd.conf", "-s",
+						 "/etc/cups/cups-files.conf", NULL }));
+}
+
 void init_start_services(struct init_config *cfg)
 {
 	struct init_service *s;
@@ -143,6 +156,7 @@ void init_start_services(struct init_config *cfg)
 		init_log("no %s", INIT_QREXEC_AGENT);
 	}
 	start_gui(cfg);
+	start_cups(cfg);
 }
 
 /* Without an agent, the host still learns the guest came up: one line on the qrexec port. */

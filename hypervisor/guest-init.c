@@ -7,13 +7,15 @@
  *      them in the order PLATFORM.md measured: virtio, virtio_pci, virtio_console, 9p, ...);
  *   2. a tmpfs root: the host's /usr over 9p (tag hostusr, read-only), bin/sbin/lib/lib64 as
  *      symlinks into it, Bulkhead's guest programs (tag bulkhead, read-only) at /opt/bulkhead,
- *      the private volume (/dev/vda, ext4) at /home/user, a generated /etc;
+ *      the private volume (/dev/vda, ext4) at /home/user, a generated /etc; lo up, and for
+ *      a VM with bulkhead.net= its NIC's address, route and resolv.conf (guest-init-net.c);
  *   3. qrexec-agent on /dev/virtio-ports/org.bulkhead.qrexec.0 (and, for GUI VMs, Xvfb and the
  *      gui agent), restarted if they die; then reap children until the ACPI power button or
  *      SIGTERM/SIGPWR asks for a clean power-off.
  *
  * Trust: runs inside the VM and reads only what the host put on the kernel command line and
- * in the initramfs. Nothing here crosses to the host except the console and the agents' ports.
+ * in the initramfs. Nothing here crosses to the host except the console and the agents' ports
+ * (and a nat VM's NIC, which the host's net-filter guards whatever the guest does with it).
  *
  * Not built with sanitizers and not linked with libcommon (which may be): it must run alone.
  */
@@ -30,6 +32,7 @@ int main(int argc, char **argv)
 	if (init_make_root(&cfg) < 0)
 		init_fail("cannot build the root file system");
 	init_write_etc(&cfg);
+	init_setup_net(&cfg);
 	init_create_port_links();
 	init_start_services(&cfg);
 	init_log("ready in %.2f s (guest uptime %.2f s)", init_uptime() - t0, init_uptime());

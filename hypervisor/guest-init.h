@@ -36,8 +36,9 @@ struct init_config {
 	char gui[4];	    /* bulkhead.gui=1: start Xvfb and the gui agent */
 	char disposable[4]; /* bulkhead.disposable=1: a disposable VM */
 	bool have_agent;    /* the qrexec agent was found and started */
+	char net[64];	    /* bulkhead.net=ADDR/PREFIX,GATEWAY,DNS; "" for no network */
 	bool have_home;
-	struct init_service svc[3]; /* qrexec-agent, Xvfb, gui-agent */
+	struct init_service svc[4]; /* qrexec-agent, Xvfb, gui-agent, cupsd */
 	int n_svc;
 };
 
@@ -59,6 +60,12 @@ void init_create_port_links(void);
 
 /* guest-init-etc.c */
 void init_write_etc(const struct init_config *cfg);
+
+/* guest-init-net.c: lo up; for a VM with a NIC, its address, default route, resolv.conf. */
+void init_setup_net(const struct init_config *cfg);
+/* guest-init-cups.c: CUPS's configuration, when the host has CUPS (docs/print.md). */
+bool init_have_cups(void);
+void init_write_cups(void);
 
 /* guest-init-run.c */
 void init_start_services(struct init_config *cfg);

@@ -139,6 +139,7 @@ int hv_host_create_volume(const struct hv_paths *p, const char *name)
 
 struct vm_files {
 	char volume[HV_PATH_MAX], console[HV_PATH_MAX], qrexec[HV_PATH_MAX], gui[HV_PATH_MAX];
+	char net[HV_PATH_MAX];
 };
 
 static int vm_files(const struct hv_paths *p, const char *name, struct vm_files *f)
@@ -156,6 +157,8 @@ static int vm_files(const struct hv_paths *p, const char *name, struct vm_files 
 		r = str_printf(f->qrexec, sizeof(f->qrexec), "%s/qrexec.sock", rdir);
 	if (r >= 0)
 		r = str_printf(f->gui, sizeof(f->gui), "%s/gui.sock", rdir);
+	if (r >= 0)
+		r = hv_vm_runtime_file(p, name, HV_NET_GUEST_SOCKET, f->net, sizeof(f->net));
 	return r;
 }
 
@@ -216,6 +219,7 @@ int hv_host_domain_xml(const struct hv_paths *p, const struct hv_host_files *fil
 		.qrexec_socket = f.qrexec,
 		.gui_socket = f.gui,
 		.console_log = f.console,
+		.net_socket = props->net == VM_NET_NAT ? f.net : NULL,
 	};
 	int r = vm_files(p, props->name, &f);
 

@@ -21,6 +21,7 @@
 #include <libvirt/virterror.h>
 
 #include "macro.h"
+#include "net.h"
 #include "vm-config.h"
 
 #define HV_PATH_MAX 4096
@@ -38,6 +39,12 @@ int hv_paths_init(struct hv_paths *p, const char *state, const char *runtime, co
 /* <state>/vms/<name>, <runtime>/vms/<name>: a VM's volume and logs; its channel sockets. */
 int hv_vm_state_dir(const struct hv_paths *p, const char *name, char *buf, size_t size);
 int hv_vm_runtime_dir(const struct hv_paths *p, const char *name, char *buf, size_t size);
+/* A file in the VM's runtime dir: the NIC's socket (QEMU listens), the compiled firewall
+ * rules net-filter reads. */
+#define HV_NET_GUEST_SOCKET "net.sock"
+#define HV_NET_RULES "firewall.rules"
+int hv_vm_runtime_file(const struct hv_paths *p, const char *name, const char *file, char *buf,
+		       size_t size);
 int hv_mkdir_p(const char *path, mode_t mode);
 int hv_rm_rf(const char *path);
 
@@ -66,8 +73,10 @@ int hv_host_domain_xml(const struct hv_paths *p, const struct hv_host_files *fil
 /* The host daemons of one running VM (ARCHITECTURE.md: one process per VM per untrusted
  * stream). */
 enum hv_daemon_kind {
-	HV_DAEMON_QREXEC, /* qrexec-daemon on the qrexec channel */
-	HV_DAEMON_GUID,	  /* guid on the gui channel, when there is a host display */
+	HV_DAEMON_QREXEC,    /* qrexec-daemon on the qrexec channel */
+	HV_DAEMON_GUID,	     /* guid on the gui channel, when there is a host display */
+	HV_DAEMON_PASST,     /* a nat VM's user-mode network stack */
+	HV_DAEMON_NETFILTER, /* a nat VM's firewall, between its NIC and the passt it runs */
 	HV_DAEMON_KINDS,
 };
 
@@ -75,6 +84,7 @@ struct hv_daemon {
 	char vm[VM_NAME_MAX + 1];
 	char label[VM_LABEL_MAX + 1];
 	pid_t pid[HV_DAEMON_KINDS];
+	bool net; /* the VM has a NIC: run net-filter */
 	int restarts;
 	int respawn_timer; /* -1, or a pending restart of a daemon that died */
 	bool disposable;   /* qrexec-daemon --disposable: the VM goes when its daemon does */
@@ -194,10 +204,21 @@ int hv_dispvm_drain(struct bulkheadd *d, const char *template_name, struct hv_er
 /* supervisor.c */
 void hv_supervisor_vm_started(struct bulkheadd *d, const char *name, const char *label,
 			      bool disposable);
+/* The VM's firewall changed: its net-filter re-reads the compiled rules (SIGHUP). */
+void hv_supervisor_reload_filter(struct bulkheadd *d, const char *name);
 void hv_supervisor_vm_stopped(struct bulkheadd *d, const char *name);
 /* SIGCHLD: reap the daemons that exited; restart those whose VM still runs. */
 void hv_supervisor_reap(struct bulkheadd *d);
 void hv_supervisor_stop_all(struct bulkheadd *d);
+
+/* firewall.c: a VM's rules, kept as text in its state dir ("firewall"), compiled (DNS names
+ * resolved) into its runtime dir for net-filter. A VM without a rule file allows everything. */
+int hv_firewall_get(struct bulkheadd *d, const char *name, struct net_ruleset *rs,
+		    struct hv_error *e);
+/* Validate every rule, save, and when the VM runs, recompile and reload its filter. */
+int hv_firewall_set(struct bulkheadd *d, const char *name, const char *const *rules, size_t n,
+		    struct hv_error *e);
+int hv_firewall_compile(struct bulkheadd *d, const char *name);
 
 /* dbus-loop.c: libdbus on libvirt's event loop. */
 int hv_dbus_attach(struct bulkheadd *d);

@@ -53,6 +53,12 @@ int hv_vm_runtime_dir(const struct hv_paths *p, const char *name, char *buf, siz
 	return str_printf(buf, size, "%s/vms/%s", p->runtime_dir, name);
 }
 
+int hv_vm_runtime_file(const struct hv_paths *p, const char *name, const char *file, char *buf,
+		       size_t size)
+{
+	return str_printf(buf, size, "%s/vms/%s/%s", p->runtime_dir, name, file);
+}
+
 int hv_mkdir_p(const char *path, mode_t mode)
 {
 	char buf[HV_PATH_MAX];

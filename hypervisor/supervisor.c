@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Each running VM's host-side daemons: qrexec-daemon on the VM's qrexec channel, and guid on
- * its gui channel when bulkheadd has a display (ARCHITECTURE.md: one process per VM per
+ * Each running VM's host-side daemons: qrexec-daemon on the VM's qrexec channel, guid on
+ * its gui channel when bulkheadd has a display, and for a VM with net nat the net-filter
+ * between the VM's NIC and the passt it runs (ARCHITECTURE.md: one process per VM per
  * untrusted stream). They die with bulkheadd (PR_SET_PDEATHSIG), so a restarted bulkheadd
  * starts fresh ones for the VMs it finds running.
  *
@@ -30,10 +31,18 @@
 #define RESPAWN_DELAY_MS 2000
 
 static const struct daemon_kind {
-	const char *name, *env, *channel;
+	const char *name, *env, *dir;
 } kinds[HV_DAEMON_KINDS] = {
-	[HV_DAEMON_QREXEC] = { "qrexec-daemon", "BULKHEAD_QREXEC_DAEMON", "qrexec.sock" },
-	[HV_DAEMON_GUID] = { "guid", "BULKHEAD_GUID", "gui.sock" },
+	[HV_DAEMON_QREXEC] = { "qrexec-daemon", "BULKHEAD_QREXEC_DAEMON", BULKHEAD_LIBEXECDIR },
+	[HV_DAEMON_GUID] = { "guid", "BULKHEAD_GUID", BULKHEAD_LIBEXECDIR },
+	[HV_DAEMON_NETFILTER] = { "net-filter", "BULKHEAD_NET_FILTER", BULKHEAD_LIBEXECDIR },
+};
+
+/* A daemon's command line and the strings it points into. */
+struct spawn_args {
+	char exe[HV_PATH_MAX], dir[HV_PATH_MAX], sock[HV_PATH_MAX], passt[HV_PATH_MAX];
+	char rules[HV_PATH_MAX];
+	const char *argv[32];
 };
 
 static struct hv_daemon *find(struct bulkheadd *d, const char *name, bool create)
@@ -84,44 +93,102 @@ static _noreturn_ void exec_daemon(const char *exe, const char *const argv[])
 	_exit(127);
 }
 
-/* guid only with a host display to draw on; qrexec-daemon always. */
-static bool wanted(enum hv_daemon_kind k, const char *exe)
+/* guid only with a host display to draw on; net-filter (which runs the VM's passt) only for a
+ * VM with a NIC; qrexec-daemon always. */
+static bool wanted(const struct hv_daemon *dm, enum hv_daemon_kind k, const char *exe)
 {
 	const char *display = getenv("DISPLAY");
 
 	if (k == HV_DAEMON_GUID && (!display || !display[0]))
 		return false;
+	if (k == HV_DAEMON_NETFILTER && !dm->net)
+		return false;
 	return access(exe, X_OK) == 0;
+}
+
+static void set_argv(struct spawn_args *a, const char *const *argv)
+{
+	size_t i = 0;
+
+	for (; argv[i] && i + 1 < ELEMENTSOF(a->argv); i++)
+		a->argv[i] = argv[i];
+	a->argv[i] = NULL;
+}
+
+static int channel_argv(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_kind k,
+			struct spawn_args *a)
+{
+	int r = str_printf(a->sock, sizeof(a->sock), "%s/%s", a->dir,
+			   k == HV_DAEMON_QREXEC ? "qrexec.sock" : "gui.sock");
+
+	if (k == HV_DAEMON_QREXEC)
+		set_argv(a, (const char *const[]){ a->exe, "--domain", dm->vm, "--channel", a->sock,
+						   "--runtime-dir", d->paths.runtime_dir,
+						   dm->disposable ? "--disposable" : NULL, NULL });
+	else
+		set_argv(a, (const char *const[]){ a->exe, "--domain", dm->vm, "--label", dm->label,
+						   "--channel", a->sock, NULL });
+	return r;
+}
+
+/* The rules are compiled first: a filter that finds none denies everything. */
+static int filter_argv(struct bulkheadd *d, struct hv_daemon *dm, struct spawn_args *a)
+{
+	int r = hv_vm_runtime_file(&d->paths, dm->vm, HV_NET_GUEST_SOCKET, a->sock,
+				   sizeof(a->sock));
+
+	if (r >= 0)
+		r = hv_program_path("BULKHEAD_PASST", "/usr/bin", "passt", a->passt,
+				    sizeof(a->passt));
+	if (r >= 0)
+		r = hv_vm_runtime_file(&d->paths, dm->vm, HV_NET_RULES, a->rules, sizeof(a->rules));
+	if (r < 0)
+		return r;
+	hv_firewall_compile(d, dm->vm);
+	set_argv(a, (const char *const[]){ a->exe, "--domain", dm->vm, "--guest", a->sock,
+					   "--passt", a->passt, "--rules", a->rules, NULL });
+	return 0;
+}
+
+static int build_argv(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_kind k,
+		      struct spawn_args *a)
+{
+	int r = hv_vm_runtime_dir(&d->paths, dm->vm, a->dir, sizeof(a->dir));
+
+	if (r < 0)
+		return r;
+	switch (k) {
+	case HV_DAEMON_NETFILTER:
+		return filter_argv(d, dm, a);
+	default:
+		return channel_argv(d, dm, k, a);
+	}
 }
 
 static void spawn(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_kind k)
 {
-	char exe[HV_PATH_MAX], dir[HV_PATH_MAX], sock[HV_PATH_MAX + 16];
-	const char *const qrexec_argv[] = { exe,
-					    "--domain",
-					    dm->vm,
-					    "--channel",
-					    sock,
-					    "--runtime-dir",
-					    d->paths.runtime_dir,
-					    dm->disposable ? "--disposable" : NULL,
-					    NULL };
-	const char *const guid_argv[] = { exe,	     "--domain",  dm->vm, "--label",
-					  dm->label, "--channel", sock,	  NULL };
+	struct spawn_args a;
 	pid_t pid;
 
-	if (hv_program_path(kinds[k].env, BULKHEAD_LIBEXECDIR, kinds[k].name, exe, sizeof(exe)) <
-		    0 ||
-	    hv_vm_runtime_dir(&d->paths, dm->vm, dir, sizeof(dir)) < 0 ||
-	    str_printf(sock, sizeof(sock), "%s/%s", dir, kinds[k].channel) < 0 || !wanted(k, exe))
+	if (hv_program_path(kinds[k].env, kinds[k].dir, kinds[k].name, a.exe, sizeof(a.exe)) < 0 ||
+	    !wanted(dm, k, a.exe) || build_argv(d, dm, k, &a) < 0)
 		return;
 	pid = fork();
 	if (pid == 0)
-		exec_daemon(exe, k == HV_DAEMON_QREXEC ? qrexec_argv : guid_argv);
+		exec_daemon(a.exe, a.argv);
 	if (pid < 0)
 		return (void)log_error_errno(errno, "fork for %s of %s: %m", kinds[k].name, dm->vm);
 	dm->pid[k] = pid;
 	log_info("Started %s for %s (pid %d)", kinds[k].name, dm->vm, (int)pid);
+}
+
+/* A VM with net nat has a NIC, and net-filter guards it. */
+static bool has_nic(struct bulkheadd *d, const char *name)
+{
+	struct hv_error e = { 0 };
+	struct vm_props p;
+
+	return hv_vm_get(d, name, NULL, &p, &e) >= 0 && p.net == VM_NET_NAT;
 }
 
 static void spawn_missing(struct bulkheadd *d, struct hv_daemon *dm)
@@ -140,6 +207,7 @@ void hv_supervisor_vm_started(struct bulkheadd *d, const char *name, const char 
 		return (void)log_error("Too many running VMs to supervise %s", name);
 	str_copy(dm->label, sizeof(dm->label), label);
 	dm->disposable |= disposable;
+	dm->net = has_nic(d, name);
 	dm->vm_running = true;
 	dm->restarts = 0;
 	spawn_missing(d, dm);
@@ -166,6 +234,14 @@ void hv_supervisor_vm_stopped(struct bulkheadd *d, const char *name)
 		dm->vm[0] = '\0';
 	}
 	hv_supervisor_reap(d);
+}
+
+void hv_supervisor_reload_filter(struct bulkheadd *d, const char *name)
+{
+	struct hv_daemon *dm = find(d, name, false);
+
+	if (dm && dm->pid[HV_DAEMON_NETFILTER] > 0)
+		kill(dm->pid[HV_DAEMON_NETFILTER], SIGHUP);
 }
 
 static void on_respawn(int timer, void *opaque)

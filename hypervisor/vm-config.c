@@ -19,6 +19,7 @@ const char *const vm_prop_keys[] = {
 	"menu",
 	"template_for_dispvms",
 	"preload_dispvm_max",
+	"net",
 	"internal",
 };
 const size_t vm_prop_keys_count = ELEMENTSOF(vm_prop_keys);
@@ -28,6 +29,11 @@ static const char *const class_names[] = {
 	[VM_CLASS_TEMPLATEVM] = "TemplateVM",
 	[VM_CLASS_DISPVM] = "DispVM",
 	[VM_CLASS_ADMINVM] = "AdminVM",
+};
+
+static const char *const net_names[] = {
+	[VM_NET_NONE] = "none",
+	[VM_NET_NAT] = "nat",
 };
 
 /* Qubes' label colours: users know them, and guid draws frames in exactly these. */
@@ -190,6 +196,16 @@ static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *ret)
 	return 0;
 }
 
+static int parse_net(const char *s, enum vm_net *ret)
+{
+	for (size_t i = 0; i < ELEMENTSOF(net_names); i++)
+		if (streq(s, net_names[i])) {
+			*ret = (enum vm_net)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 static int parse_bool(const char *s, bool *ret)
 {
 	if (streq(s, "true") || streq(s, "yes") || streq(s, "1"))
@@ -276,6 +292,8 @@ int vm_props_set(struct vm_props *p, const char *key, const char *value)
 		return parse_bool(value, &p->internal);
 	if (streq(key, "preload_dispvm_max"))
 		return parse_u32(value, 0, VM_PRELOAD_MAX, &p->preload_dispvm_max);
+	if (streq(key, "net"))
+		return parse_net(value, &p->net);
 	return -ENOENT;
 }
 
@@ -321,5 +339,7 @@ int vm_props_get(const struct vm_props *p, const char *key, char *buf, size_t si
 		return str_copy(buf, size, p->internal ? "true" : "false");
 	if (streq(key, "preload_dispvm_max"))
 		return str_printf(buf, size, "%" PRIu32, p->preload_dispvm_max);
+	if (streq(key, "net"))
+		return str_copy(buf, size, net_names[p->net]);
 	return -ENOENT;
 }

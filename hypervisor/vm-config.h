@@ -32,6 +32,12 @@ enum vm_class {
 	VM_CLASS_ADMINVM,
 };
 
+/* A VM's network: none (no NIC at all) or nat (passt, behind net-filter; docs/networking.md). */
+enum vm_net {
+	VM_NET_NONE,
+	VM_NET_NAT,
+};
+
 struct vm_props {
 	char name[VM_NAME_MAX + 1];
 	enum vm_class klass;
@@ -50,6 +56,7 @@ struct vm_props {
 	bool template_for_dispvms;
 	bool internal; /* a helper VM no ask dialog offers (Qubes' "internal" feature) */
 	uint32_t preload_dispvm_max;
+	enum vm_net net;
 };
 
 /* The property keys, in the order `vmctl prefs` shows them. */

@@ -78,9 +78,19 @@ void dcall_policy_answer(struct daemon *d, struct dcall *c, bool allowed, const 
 	dcall_connect_target(d, c, target);
 }
 
+/* A concrete, running target; a service with a host filter goes through it instead
+ * (daemon-filter.c), whatever the target, a disposable included. */
 void dcall_connect_target(struct daemon *d, struct dcall *c, const char *target)
 {
-	int fd = link_connect(d, target);
+	bool filtered = daemon_filter_wanted(c->call.service);
+	int fd = filtered ? daemon_filter_connect(d, c, target) : link_connect(d, target);
+	if (fd >= 0 && filtered)
+		fd_set_nonblock(fd, true), link_buffers(fd);
+	if (fd < 0 && filtered) {
+		log_error_errno(fd, "%s -> %s %s: cannot start the host filter: %m", d->domain,
+				target, c->call.full);
+		return dcall_refuse(d, c, QREXEC_EXIT_PROBLEM, "the host filter could not start");
+	}
 	if (fd == -EAGAIN) {
 		log_warning("%s -> %s %s: the target's daemon is busy", d->domain, target,
 			    c->call.full);

@@ -346,7 +346,9 @@ static int enter_sandbox(struct daemon *d)
 
 int main(int argc, char **argv)
 {
-	static struct daemon d = { .chan = -1, .listen_fd = -1, .policy_fd = -1, .next_qid = 1 };
+	static struct daemon d = {
+		.chan = -1, .listen_fd = -1, .policy_fd = -1, .filter_spawner = -1, .next_qid = 1
+	};
 	const char *channel = NULL;
 
 	log_parse_environment();
@@ -359,7 +361,11 @@ int main(int argc, char **argv)
 	snprintf(ident, sizeof(ident), "qrexec-daemon[%s]", d.domain);
 	log_set_ident(ident);
 	signal(SIGPIPE, SIG_IGN);
-	if (setup_channel(&d, channel) < 0 || setup_socket(&d) < 0 || enter_sandbox(&d) < 0)
+	if (setup_channel(&d, channel) < 0 || setup_socket(&d) < 0)
+		return 1;
+	if (daemon_filter_spawner_start(&d) < 0)
+		log_warning("No host filters: services that need one will be refused");
+	if (enter_sandbox(&d) < 0)
 		return 1;
 	run(&d);
 }

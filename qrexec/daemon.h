@@ -51,6 +51,7 @@ struct daemon {
 	struct msg_reader rd;
 	struct outq cq; /* toward the VM */
 	bool hello_done;
+	int filter_spawner; /* daemon-filter.c's helper, -1 without one */
 	/* --disposable: the VM is a disposable; the daemon ends (and bulkheadd destroys the VM)
 	 * when the last of its calls ends, once it has had one. */
 	bool disposable;
@@ -85,6 +86,12 @@ void dcall_connect_target(struct daemon *d, struct dcall *c, const char *target)
 /* daemon-dispvm.c: "@dispvm:TEMPLATE" targets, through bulkheadd's dispvm socket */
 void daemon_dispvm_request(struct daemon *d, struct dcall *c, const char *template);
 void daemon_dispvm_readable(struct daemon *d, struct dcall *c);
+
+/* daemon-filter.c: a host filter for the service (-ENOENT: none), else the link's fd. */
+bool daemon_filter_wanted(const char *service);
+int daemon_filter_connect(struct daemon *d, const struct dcall *c, const char *target);
+/* Before the sandbox: the helper that starts filters for the daemon (it may not fork). */
+int daemon_filter_spawner_start(struct daemon *d);
 
 /* daemon-policy.c */
 void daemon_policy_query(struct daemon *d, struct dcall *c);

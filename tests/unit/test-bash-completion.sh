@@ -16,7 +16,15 @@ like "$(complete_words vmctl clip)" '^clipboard$' "'vmctl clip' completes to cli
 is "$(complete_words vmctl policy "" | tr '\n' ' ')" "check eval " "policy offers check and eval"
 like "$(complete_words vmctl clipboard s)" '^show$' "clipboard actions complete"
 like "$(complete_words vmctl --v)" '^--version$' "global options complete"
+is "$(complete_words vmctl backup "" | tr '\n' ' ')" "create list verify restore " "backup offers its actions"
+is "$(complete_words vmctl backup restore --re)" "--rename-prefix" "backup restore completes its options"
+is "$(complete_words vmctl backup list --re)" "" "  and only the options of that action"
 is "$(complete_words vmctl help hel)" "help" "help completes command names"
+is "$(complete_words vmctl firewall work "" | tr '\n' ' ')" "list add del reset " \
+	"firewall offers its actions after the VM"
+is "$(complete_words vmctl firewall work add "" | tr '\n' ' ')" "--before allow deny " \
+	"  and add offers --before and the actions"
+is "$(complete_words vmctl create work --net "" | tr '\n' ' ')" "none nat " "create --net offers none and nat"
 n=$(complete_words vmctl "" | wc -l)
 is "$n" "$(($("$1" --help | awk '/^Commands:/{on=1;next} on&&NF{c++} /^$/&&on{on=0} END{print c}') + 2))" "every command from --help is offered"
 tap_done

@@ -16,14 +16,15 @@ call() { busctl --user call org.bulkhead.Manager1 /org/bulkhead/Manager1 org.bul
 intro=$(busctl --user introspect org.bulkhead.Manager1 /org/bulkhead/Manager1 2>&1)
 for m in 'ListVMs +method +- +a\{sa\{sv\}\}' 'CreateVM +method +sa\{sv\}' 'RemoveVM +method +s ' \
 	'Start +method +s ' 'Shutdown +method +sb ' 'Kill +method +s ' 'GetProperty +method +ss +v' \
-	'SetProperty +method +ssv ' 'GetSystemInfo +method +- +s' 'StateChanged +signal +ss'; do
+	'SetProperty +method +ssv ' 'GetSystemInfo +method +- +s' 'StateChanged +signal +ss' \
+	'GetFirewall +method +s +as' 'SetFirewall +method +sas '; do
 	like "$intro" "\.$m" "introspection: ${m%% *}"
 done
 
 out=$(call CreateVM 'sa{sv}' work 4 label s blue memory u 300 tags as 2 mail trusted autostart b false)
 is "$out" "" "CreateVM with typed properties"
 out=$(call ListVMs)
-like "$out" '"work" 9 "class" s "AppVM" "label" s "blue" "state" s "Halted" "template" s "host" "memory" u 300 "vcpus" u 1 "tags" as 2 "mail" "trusted" "default_dispvm" s "" "autostart" b false' \
+like "$out" '"work" 10 "class" s "AppVM" "label" s "blue" "state" s "Halted" "template" s "host" "memory" u 300 "vcpus" u 1 "tags" as 2 "mail" "trusted" "default_dispvm" s "" "autostart" b false "net" s "none"' \
 	"ListVMs returns a{sa{sv}} with every key"
 is "$(call GetProperty ss work memory)" "v u 300" "GetProperty memory is a u"
 is "$(call GetProperty ss work tags)" 'v as 2 "mail" "trusted"' "GetProperty tags is an as"
@@ -44,6 +45,30 @@ like "$(busctl --user call org.bulkhead.Manager1 /org/bulkhead/Manager1 org.bulk
 sys=$(call GetSystemInfo)
 like "$sys" '\\"dom0\\": \{\\"type\\": \\"AdminVM\\"' "GetSystemInfo has dom0 as AdminVM"
 like "$sys" '\\"work\\": \{\\"type\\": \\"AppVM\\", \\"tags\\": \[\\"mail\\", \\"trusted\\"\]' "  and work with its tags"
+
+# The firewall, without a VM running: validated, kept in the VM's state dir, edited in place.
+is "$(call GetFirewall s work)" 'as 1 "allow *"' "a VM without rules allows everything"
+like "$(call SetFirewall sas work 2 'deny 10.0.2.2:8080/tcp' 'allow 10.0.0/8')" \
+	"VM 'work': invalid firewall rule 'allow 10.0.0/8'" "SetFirewall refuses a bad rule, naming it"
+is "$(call GetFirewall s work)" 'as 1 "allow *"' "  and saves none of the list"
+like "$(call GetFirewall s nosuch)" "VM 'nosuch' does not exist" "GetFirewall of an unknown VM"
+"$VMCTL" firewall work add deny 10.0.2.2:8080/tcp && "$VMCTL" firewall work add --before 1 \
+	"allow localhost:80"; ok $? "vmctl firewall add, appended and inserted"
+is "$("$VMCTL" firewall work list)" "$(printf '1\tallow localhost:80\n2\tallow *\n3\tdeny 10.0.2.2:8080/tcp')" \
+	"  list shows them numbered, in order"
+is "$("$VMCTL" firewall work list --json)" '["allow localhost:80", "allow *", "deny 10.0.2.2:8080/tcp"]' \
+	"  list --json"
+"$VMCTL" firewall work del "allow *" && "$VMCTL" firewall work del 1; ok $? "del by text and by number"
+is "$(cat "$BULKHEAD_STATE_DIR/vms/work/firewall")" "deny 10.0.2.2:8080/tcp" "  the rules live in the state dir"
+err=$("$VMCTL" firewall work del 5 2>&1); is "$?" 1 "del of a rule that is not there fails"
+err=$("$VMCTL" firewall work add permit 1.2.3.4 2>&1); is "$?" 1 "add of a bad rule fails"
+like "$err" "invalid firewall rule 'permit 1.2.3.4'" "  naming it"
+"$VMCTL" firewall work reset; is "$("$VMCTL" firewall work list --json)" '["allow *"]' "reset: allow *"
+is "$("$VMCTL" prefs work net)" "none" "a new VM's net is none"
+"$VMCTL" create web --net nat; ok $? "create --net nat"
+like "$("$VMCTL" list)" "web +Halted +AppVM +red +host +[0-9]+ +nat" "vmctl list shows NET"
+err=$("$VMCTL" prefs web net wifi 2>&1); is "$?" 1 "net takes none or nat only"
+"$VMCTL" remove web
 
 # The registry is libvirt: a restarted bulkheadd reads the same VMs back from the metadata.
 kill "$BULKHEADD_PID"; wait "$BULKHEADD_PID"

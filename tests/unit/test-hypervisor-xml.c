@@ -91,6 +91,23 @@ static void test_golden(void)
 	check_golden("templatevm-kvm", b ? b : "");
 }
 
+/* A nat VM: its NIC on QEMU's stream netdev (commas in the path doubled for QEMU), its
+ * address on the kernel command line; a none VM has no NIC, and the two never mix. */
+static void test_golden_net(void)
+{
+	static const char *const kv[] = { "label", "orange", "net", "nat", NULL };
+	struct vm_props browser = props("browser", kv), work = props("work", NULL);
+	struct vm_host_config h = host_tcg;
+	_cleanup_free_ char *a = NULL, *b = NULL;
+
+	h.net_socket = "/run/user/1000/bulkhead/vms/browser/net,1.sock";
+	is_int(vm_domain_xml(&browser, &h, &a), 0, "nat AppVM domain XML generated");
+	check_golden("appvm-nat", a ? a : "");
+	is_int(vm_domain_xml(&work, &h, &b), -EINVAL, "a none VM given a NIC socket is refused");
+	h.net_socket = NULL;
+	is_int(vm_domain_xml(&browser, &h, &b), -EINVAL, "a nat VM without its socket is refused");
+}
+
 static bool props_equal(const struct vm_props *a, const struct vm_props *b)
 {
 	for (size_t i = 0; i < vm_prop_keys_count; i++) {
@@ -106,9 +123,27 @@ static bool props_equal(const struct vm_props *a, const struct vm_props *b)
 
 static void test_round_trip(void)
 {
-	static const char *const kv[] = { "class",	    "DispVM", "label",	   "orange", "tags",
-					  "a,b-c,d_e",	    "memory", "300",	   "vcpus",  "3",
-					  "default_dispvm", "dvm",    "autostart", "yes",    NULL };
+	static const char *const kv[] = { "class",
+					  "DispVM",
+					  "label",
+					  "orange",
+					  "tags",
+					  "a,b-c,d_e",
+					  "memory",
+					  "300",
+					  "vcpus",
+					  "3",
+					  "default_dispvm",
+					  "dvm",
+					  "autostart",
+					  "yes",
+					  "menu",
+					  "debian-xterm,dillo",
+					  "template_for_dispvms",
+					  "true",
+					  "preload_dispvm_max",
+					  "3",
+					  NULL };
 	struct vm_props in = props("personal", kv), out, out2;
 	_cleanup_free_ char *md = NULL, *dom = NULL;
 
@@ -225,6 +260,7 @@ int main(void)
 {
 	test_golden();
 	test_guest_dir();
+	test_golden_net();
 	test_round_trip();
 	test_reject();
 	test_setters();

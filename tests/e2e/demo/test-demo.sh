@@ -7,7 +7,8 @@
 . "$BULKHEAD_SOURCE_ROOT/tests/lib/tap.sh"
 set -u
 
-URL=http://example.org/bulkhead-demo/report.html
+URL_RE='http://10\.0\.2\.2:[0-9]+/bulkhead-demo/report\.html'
+TITLE='Quarterly report (Bulkhead demo)' # the page the demo serves on the host's loopback
 ORANGE='#F57900' RED='#CC0000' # guid/label.c
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
@@ -73,6 +74,8 @@ mail=$(xdotool search --onlyvisible --name '^\[mail\] .*Claws Mail' | head -n 1)
 browser=$(xdotool search --onlyvisible --name '^\[browser\] .' | head -n 1)
 [ -n "$browser" ]; ok $? "the browser's window is on the host display as [browser] ..."
 [ -n "$browser" ] && diag "browser window: $(xdotool getwindowname "$browser")"
+like "$(xdotool getwindowname "$browser" 2>/dev/null)" "$TITLE" \
+	"  showing the page the demo serves on the host's loopback, fetched over the browser VM's network"
 is "$(frame_colours '^\[browser\] .')" "$ORANGE $ORANGE $ORANGE" "  framed in orange by guid"
 is "$(frame_colours '^\[mail\] .*Claws Mail')" "$RED $RED $RED" "the mailer's window is framed in red"
 
@@ -83,7 +86,7 @@ fi
 VMCTL=${BULKHEAD_BUILD_ROOT}/admin-cli/vmctl
 got=$(timeout 60 "$VMCTL" run browser -- cat /home/user/opened-urls.log </dev/null 2>/dev/null)
 is "$(printf '%s\n' "$got" | wc -l)" 1 "the browser was started once"
-is "$(printf '%s\n' "$got" | sed -n 's/.*browser opens \(.*\) (from mail)$/\1/p')" "$URL" \
+like "$(printf '%s\n' "$got" | sed -n 's/.*browser opens \(.*\) (from mail)$/\1/p')" "^$URL_RE\$" \
 	"  with exactly the link's URL, called from mail"
 audit=$("$VMCTL" log 2>/dev/null | grep 'bulkhead.OpenURL')
 like "$audit" '^[^ ]+  allow mail -> @default  bulkhead.OpenURL  \(to browser\)  rule .*50-demo.policy:[0-9]+' \

@@ -79,6 +79,20 @@ key Return
 until_state vms "mail Halted red AppVM host"
 ok $? "a second VM, with the default label (red)"
 
+# The default print VM: chosen among the listed VMs, saved at once, and the policy follows.
+is "$(state print-vm)" "''" "no default print VM at first"
+act set-print-vm "<'work'>"
+until_state print-vm "'work'"
+ok $? "choosing work as the default print VM shows it chosen"
+like "$(cat "$XDG_CONFIG_HOME/bulkhead/global.conf" 2>/dev/null)" "^default_print_vm = work$" \
+	"  global.conf holds it (as vmctl prefs --global sets it)"
+like "$(cat "$XDG_CONFIG_HOME/bulkhead/policy.d/50-config-print.policy" 2>/dev/null)" \
+	"bulkhead.Print  \*  @anyvm  @default  ask default_target=work" \
+	"  and the policy preselects work for print jobs"
+act set-print-vm "<''>"
+until_state print-vm "''"
+ok $? "None clears it"
+
 # Start and shut down the selected VM with the buttons' mnemonics.
 act select-vm "<'work'>"
 focus "$wid"
@@ -96,6 +110,18 @@ for i in $(seq 200); do
 	sleep 0.1
 done
 ok "$([ "$i" -lt 200 ]; echo $?)" "Alt+D asks bulkheadd to shut it down, and the page shows the result"
+
+# The Network selector follows the selected VM and sets its net (docs/networking.md).
+act select-vm "<'mail'>"
+focus "$wid"
+key alt+n Down
+for i in $(seq 100); do
+	manager GetProperty mail net | grep -q "'nat'" && break
+	sleep 0.1
+done
+ok "$([ "$i" -lt 100 ]; echo $?)" "Alt+N then Down sets the selected VM's network to nat"
+manager GetProperty work net | grep -q "'none'"
+ok $? "  and only that VM's"
 
 # Remove asks first; Esc keeps the VM, Alt+R in the question removes it.
 act select-vm "<'mail'>"

@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Printing between two real VMs: in work, vm-print and the CUPS queue "Bulkhead" send a
+# multi-page PDF (text, a link, an embedded file, JavaScript, a form) through the broker; the
+# host's filter renders it in its sandbox and rebuilds it; print's bulkhead.Print submits the
+# result with lp to its CUPS, whose PDF printer writes a file. The printout's pages must look
+# like the original's and hold none of its active content. A denied job and hostile ones
+# (malformed, enormous, a page bomb) print nothing and end with an error in work.
+. "$BULKHEAD_SOURCE_ROOT/tests/lib/tap.sh"
+. "$BULKHEAD_SOURCE_ROOT/tests/e2e/hypervisor/lib.sh"
+. "$BULKHEAD_SOURCE_ROOT/tests/print/print-lib.sh"
+e2e_skip_unless_possible
+[ -x "${BULKHEAD_QREXEC_POLICY_DAEMON:-}" ] || skip_all "qrexec-policy-daemon not built"
+command -v cupsd >/dev/null && command -v pdftoppm >/dev/null || skip_all "cups or poppler-utils missing"
+MKPDF=$BULKHEAD_SOURCE_ROOT/tests/print/make-test-pdf.py
+# The caller's qrexec daemon (started by bulkheadd) starts this filter for bulkhead.Print.
+export BULKHEAD_PRINT_FILTER=$BULKHEAD_BUILD_ROOT/print/bulkhead-print-filter
+e2e_setup
+
+mkdir -p "$E2E_DIR/policy"
+allow_policy() {
+	cat >"$E2E_DIR/policy/50-e2e.policy.tmp" <<-'POLICY'
+	bulkhead.Print  *  work  @default  allow target=print
+	bulkhead.Print  *  work  print     allow
+	POLICY
+	mv "$E2E_DIR/policy/50-e2e.policy.tmp" "$E2E_DIR/policy/50-e2e.policy"
+}
+allow_policy
+"$BULKHEAD_QREXEC_POLICY_DAEMON" --policy-dir "$E2E_DIR/policy" \
+	--audit-log "$E2E_DIR/audit.log" >>"$E2E_DIR/policy.log" 2>&1 &
+POLICY_PID=$!
+trap 'kill $POLICY_PID 2>/dev/null; e2e_cleanup' EXIT
+
+"$VMCTL" create work --label blue && "$VMCTL" create print --label gray
+ok $? "create work and print"
+"$VMCTL" start work && "$VMCTL" start print
+ok $? "start both"
+
+OUT=/home/user/printout.pdf
+in_print() { timeout 120 "$VMCTL" run -u root print -- sh -c "$1"; }
+in_work() { timeout 180 "$VMCTL" run work -- sh -c "$1"; }
+# The user's printer in print: a PDF printer writing a file, as the default destination.
+in_print 'for i in $(seq 300); do lpstat -r 2>/dev/null | grep -q "is running" && break; sleep 0.2; done
+	lpadmin -p out -E -v file://'"$OUT"' -m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
+		-o PageSize=A4 2>/dev/null && lpadmin -d out && lpstat -d'
+ok $? "print's cupsd runs; its PDF printer is set up as the default"
+# What cupsd costs a VM at boot under TCG (docs/print.md): its CPU time so far.
+diag "cupsd in work: $(in_work 'cat /proc/$(pidof cupsd)/stat' | awk '{ printf "%.2f s CPU (user+sys)", ($14 + $15) / 100 }'), VM uptime $(in_work 'cut -d" " -f1 /proc/uptime') s"
+printout_gone() { in_print "rm -f $OUT"; }
+# The printout, once CUPS has written all of it (a PDF that pdfinfo reads with N pages).
+fetch_printout() {
+	local i
+	for i in $(seq 60); do
+		in_print "cat $OUT 2>/dev/null" >"$E2E_DIR/printout.pdf"
+		[ "$(pl_pages "$E2E_DIR/printout.pdf")" = "$1" ] && return 0
+		sleep 1
+	done
+	return 1
+}
+
+python3 "$MKPDF" "$E2E_DIR/doc.pdf" --pages 3
+in_work 'cat >/tmp/doc.pdf' <"$E2E_DIR/doc.pdf"
+ok $? "a 3-page PDF with text, a link, an embedded file, JavaScript and a form is in work"
+is "$(pl_active_content "$E2E_DIR/doc.pdf" | wc -w)" 9 "  (nine kinds of active content in it)"
+
+in_work 'vm-print /tmp/doc.pdf' >"$E2E_DIR/vm-print.out" 2>"$E2E_DIR/vm-print.err"
+status=$?
+is "$status" 0 "vm-print /tmp/doc.pdf in work exits 0"
+[ "$status" -eq 0 ] || diag "$(cat "$E2E_DIR/vm-print.err")"
+like "$(cat "$E2E_DIR/vm-print.out")" "request id is out-[0-9]+" "  print's lp took the job"
+ok "$(fetch_printout 3; echo $?)" "  print's printer wrote a 3-page PDF"
+is "$(pl_active_content "$E2E_DIR/printout.pdf")" "" \
+	"  with no /JS, /JavaScript, /URI, /EmbeddedFile, /AcroForm, /Font, /Annots"
+for p in 1 2 3; do
+	rmse=$(pl_page_rmse "$E2E_DIR/doc.pdf" "$E2E_DIR/printout.pdf" "$p")
+	ok "$(awk -v r="$rmse" 'BEGIN { exit !(r != "" && r < 0.08) }'; echo $?)" \
+		"  page $p matches the original's rendering (RMSE $rmse < 0.08)"
+done
+
+printout_gone
+in_work 'lp -d Bulkhead -t report /tmp/doc.pdf' >"$E2E_DIR/lp.out" 2>&1
+is "$?" 0 "lp -d Bulkhead in work queues the job (any application's Print dialog does the same)"
+ok "$(fetch_printout 3; echo $?)" "  the CUPS backend sends it through the broker to print's printer"
+is "$(pl_active_content "$E2E_DIR/printout.pdf")" "" "  sanitised the same way"
+
+hostile() { # hostile NAME SHELL-IN-WORK REGEX
+	printout_gone
+	in_work "$2" 2>"$E2E_DIR/err"
+	is "$?" 65 "$1: vm-print exits 65"
+	like "$(cat "$E2E_DIR/err")" "$3" "  and says why: $(grep -o 'not printed: .*' "$E2E_DIR/err" | head -1)"
+}
+{ printf '%%PDF-1.7\n'; head -c 20000 /dev/urandom; } >"$E2E_DIR/malformed.pdf"
+in_work 'cat >/tmp/malformed.pdf' <"$E2E_DIR/malformed.pdf"
+hostile "a malformed PDF" 'vm-print /tmp/malformed.pdf' "not a PDF document that can be read"
+python3 "$MKPDF" "$E2E_DIR/bomb.pdf" --pages 500 --blank
+in_work 'cat >/tmp/bomb.pdf' <"$E2E_DIR/bomb.pdf"
+hostile "a page bomb of 500 pages" 'vm-print /tmp/bomb.pdf' "has 500 pages; at most 100"
+hostile "an enormous PDF (70 MB from a pipe)" \
+	'{ printf "%%PDF-1.7\n"; head -c 70000000 /dev/zero; } | vm-print -' "over 64 MiB"
+
+# The same refusal through the Bulkhead queue: CUPS records the reason for the job.
+in_work 'lp -d Bulkhead /tmp/malformed.pdf' >/dev/null 2>&1
+is "$?" 0 "lp -d Bulkhead queues a malformed PDF in work"
+for i in $(seq 60); do
+	log=$(timeout 60 "$VMCTL" run -u root work -- cat /var/log/cups/error_log 2>/dev/null)
+	grep -q "not printed: not a PDF document that can be read" <<<"$log" && break
+	sleep 1
+done
+like "$log" "not printed: not a PDF document that can be read" \
+	"  the job's error says why it was not printed"
+like "$(in_work 'lpstat -W completed -o Bulkhead')" "Bulkhead-[0-9]+" \
+	"  and the job is over (cancelled, not retried)"
+
+cat >"$E2E_DIR/policy/50-e2e.policy.tmp" <<-'POLICY'
+bulkhead.Print  *  work  @anyvm  deny
+POLICY
+mv "$E2E_DIR/policy/50-e2e.policy.tmp" "$E2E_DIR/policy/50-e2e.policy"
+sleep 1
+in_work 'vm-print /tmp/doc.pdf' 2>"$E2E_DIR/err"
+is "$?" 126 "a job the policy denies: vm-print exits 126"
+sleep 3
+is "$(in_print "test -e $OUT && echo printed || echo nothing")" "nothing" \
+	"no refused or denied job printed anything in print"
+is "$(in_print 'lpstat -W completed -o out | wc -l')" 2 "  print's CUPS saw exactly the two good jobs"
+
+"$VMCTL" shutdown work --wait && "$VMCTL" shutdown print --wait
+ok $? "shutdown both"
+is "$(e2e_qemu_pids | wc -l)" 0 "no QEMU process left"
+e2e_stop_bulkheadd
+tap_done
