@@ -26,13 +26,27 @@ static int console_path(const char *name, char *buf, size_t size)
 	return -ENOENT;
 }
 
+/* The log is what the VM wrote: shown raw, its escape sequences would reach the terminal of
+ * whoever reads it (retitle it, rewrite the screen). Controls other than tab and line ends are
+ * shown as \xNN. */
+static int write_escaped(const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		bool plain = c >= 0x20 ? c != 0x7f : (c == '\t' || c == '\n' || c == '\r');
+		if (plain ? putchar(c) == EOF : printf("\\x%02x", c) < 0)
+			return -EIO;
+	}
+	return 0;
+}
+
 static int copy_available(int fd)
 {
 	char buf[8192];
 	ssize_t n;
 
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
+		if (write_escaped(buf, (size_t)n) < 0)
 			return -EIO;
 	fflush(stdout);
 	return n < 0 ? -errno : 0;
@@ -69,7 +83,8 @@ const struct vmctl_command vmctl_cmd_console = {
 	.name = "console",
 	.args = "NAME [--follow]",
 	.summary = "Show a VM's serial console log",
-	.help = "The kernel's and the guest init's messages from the VM's boots.\n\n"
+	.help = "The kernel's and the guest init's messages from the VM's boots. Control\n"
+		"characters the VM wrote (terminal escapes) are shown as \\xNN.\n\n"
 		"  --follow, -f   keep printing what the VM writes, until interrupted\n",
 	.run = run_console,
 };

@@ -60,7 +60,9 @@ static uint64_t landlock_rights(unsigned access, uint64_t handled, bool is_dir)
 	return r & handled;
 }
 
-/* The path itself or, when it does not exist, its nearest existing ancestor below "/". */
+/* The path itself or, when it does not exist, its parent (so that a directory such as
+ * /etc/bulkhead/policy.d may appear later), never a top-level directory: a missing
+ * /etc/bulkhead must not open all of /etc. */
 static int open_beneath_or_ancestor(const char *path, unsigned *access)
 {
 	char buf[4096];
@@ -69,12 +71,13 @@ static int open_beneath_or_ancestor(const char *path, unsigned *access)
 	if (strlen(path) >= sizeof(buf))
 		return -ENAMETOOLONG;
 	strcpy(buf, path);
-	for (;;) {
+	for (int up = 0;; up++) {
 		int fd = open(buf, O_PATH | O_CLOEXEC);
 		if (fd >= 0 || errno != ENOENT)
 			return fd >= 0 ? fd : -errno;
 		slash = strrchr(buf, '/');
-		if (!slash || slash == buf)
+		if (up == 1 || !slash || slash == buf || !strchr(buf + 1, '/') ||
+		    strchr(buf + 1, '/') == slash)
 			return -ENOENT;
 		*slash = '\0';
 		*access &= SANDBOX_FS_READ; /* a parent is granted for a future child: read only */

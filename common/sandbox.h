@@ -23,7 +23,7 @@ enum sandbox_fs {
 };
 
 /* Beneath path, the accesses in mask (enum sandbox_fs). A path that does not exist yet is
- * granted through its nearest existing ancestor other than "/", read-only access only. */
+ * granted read-only through its parent, unless that is a top-level directory (then: nothing). */
 struct sandbox_path {
 	const char *path;
 	unsigned access;

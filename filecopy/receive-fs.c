@@ -10,6 +10,7 @@
  * existing name instead of replacing it), and file data is written to an unnamed O_TMPFILE that
  * gets a name only once it is whole.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "macro.h"
@@ -491,8 +493,43 @@ static enum link_mode probe_link_mode(int rootfd)
 	return LINK_NAMED;
 }
 
+/* When this system booted, in CLOCK_REALTIME seconds; 0 if unknown. */
+static time_t boot_time(void)
+{
+	struct timespec now, up;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) < 0 || clock_gettime(CLOCK_BOOTTIME, &up) < 0)
+		return 0;
+	return now.tv_sec - up.tv_sec;
+}
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir)
+
+/* A receive killed with its VM (a crash mid-copy) leaves its named partial file at the top of
+ * the folder. One last written before this boot has no writer left: remove it. Best effort;
+ * partial files of this boot may belong to a receive running beside this one. */
+static void sweep_stale_partials(int rootfd)
+{
+	int fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_(closedirp) DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	time_t booted = boot_time();
+	struct dirent *e;
+	struct stat st;
+
+	if (!d) {
+		safe_close(fd);
+		return;
+	}
+	while (booted > 0 && (e = readdir(d)))
+		if (str_startswith(e->d_name, ".bulkhead-partial-") &&
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_mtime < booted - 1)
+			unlinkat(dirfd(d), e->d_name, 0);
+}
+
 int recv_fs_init(struct recv_fs *fs, int rootfd)
 {
+	sweep_stale_partials(rootfd);
 	*fs = (struct recv_fs){ .rootfd = rootfd,
 				.cache_fd = -1,
 				.conflict_budget = CONFLICT_BUDGET };

@@ -356,8 +356,9 @@ static int audit_log_create(const char *path)
 	return fd < 0 ? negative_errno() : (close(fd), 0);
 }
 
-/* Reading: the policy directories (a missing one through its parent, so it may appear later),
- * the system-info file's directory (it is replaced by rename), /etc/bulkhead for includes. */
+/* Reading: the policy directories (created now where we may, since Landlock grants only what
+ * exists; else through the parent), the system-info file's directory (it is replaced by
+ * rename), /etc/bulkhead for includes. */
 static int enter_sandbox(struct pd *pd)
 {
 	_cleanup_free_ struct sandbox_path *paths = calloc(pd->n_dirs + 2, sizeof(*paths));
@@ -368,8 +369,10 @@ static int enter_sandbox(struct pd *pd)
 
 	if (!paths || (pd->sys.path && !sys_dir))
 		return log_oom();
-	for (size_t i = 0; i < pd->n_dirs; i++)
+	for (size_t i = 0; i < pd->n_dirs; i++) {
+		(void)mkdir_parents_private(pd->dirs[i]); /* /etc may refuse: then its parent */
 		paths[n++] = (struct sandbox_path){ pd->dirs[i], SANDBOX_FS_READ };
+	}
 	if (sys_dir)
 		paths[n++] = (struct sandbox_path){ dirname(sys_dir), SANDBOX_FS_READ };
 	if ((r = audit_log_create(pd->audit_path)) < 0)

@@ -569,6 +569,32 @@ static void test_disk_full(struct world *w)
 	       "a full disk gives ENOSPC in the reply, and no partial file");
 }
 
+/* A partial file left by a receive that died with its VM before this boot is swept; one of
+ * this boot (perhaps a receive running beside) is kept. */
+static void test_stale_partials(struct world *w)
+{
+	struct timespec old[2] = { { .tv_sec = 1 }, { .tv_sec = 1 } };
+	struct filecopy_limits l;
+	struct filecopy_receive_stats st;
+	struct filecopy_reply reply;
+	struct sb b = { 0 };
+	char p[600];
+
+	world_reset(w);
+	filecopy_limits_init(&l);
+	plant(w, ".bulkhead-partial-7-0", "from a crash before this boot");
+	plant(w, ".bulkhead-partial-8-0", "a receive running now");
+	snprintf(p, sizeof(p), "%s/.bulkhead-partial-7-0", w->in);
+	utimensat(AT_FDCWD, p, old, 0);
+	sb_file(&b, "new.txt", "new");
+	sb_end(&b);
+	is_int(receive_bytes(b.buf, b.len, w->infd, &l, &reply, &st), 0, "a receive succeeds");
+	ok(access(p, F_OK) < 0, "  and sweeps a partial file written before this boot");
+	snprintf(p, sizeof(p), "%s/.bulkhead-partial-8-0", w->in);
+	ok(access(p, F_OK) == 0, "  but keeps one of this boot");
+	sb_free(&b);
+}
+
 /* ---- the sandbox: after entering it, / is the incoming folder ---- */
 
 static int sandbox_child(const struct world *w)
@@ -622,6 +648,7 @@ int main(void)
 	test_conflicts(&w);
 	test_modes_and_times(&w);
 	test_disk_full(&w);
+	test_stale_partials(&w);
 	test_sandbox(&w);
 	close(w.infd);
 	rm_rf(w.root);

@@ -81,6 +81,10 @@ like "$(call GetSystemInfo)" '\\"work\\": \{[^}]*\\"internal\\": false' "work is
 is "$("$VMCTL" prefs work internal)" "true" "vmctl prefs marks a VM internal"
 like "$(call GetSystemInfo)" '\\"work\\": \{[^}]*\\"internal\\": true' "  and the policy's system info says so"
 "$VMCTL" prefs work internal false
+mkdir -p "$BULKHEAD_STATE_DIR/vms/work"
+printf 'boot ok\r\n\033]0;pwned\007\033[2J\n' >"$BULKHEAD_STATE_DIR/vms/work/console.log"
+is "$("$VMCTL" console work | tr -d '\r')" "$(printf 'boot ok\n\\x1b]0;pwned\\x07\\x1b[2J')" \
+	"vmctl console shows the VM's terminal escapes as text, never sends them"
 err=$("$VMCTL" prefs work memory lots 2>&1); is "$?" 1 "vmctl prefs with a bad value exits 1"
 like "$err" "^vmctl: prefs: VM 'work': invalid memory 'lots'$" "  with one line naming VM, key and value"
 err=$("$VMCTL" start 2>&1); is "$?" 2 "vmctl start without a name is a usage error"
