@@ -50,6 +50,27 @@ static const char *const user_env[] = {
 	NULL,
 };
 
+/* systemd's socket activation, which cupsd -l understands: the socket as fd 3, LISTEN_FDS=1
+ * and LISTEN_PID naming the process that gets it. */
+static _Noreturn void exec_on_demand(struct init_service *s)
+{
+	const char *env[sizeof(service_env) / sizeof(service_env[0]) + 2];
+	char pid[32];
+	size_t n = 0;
+
+	if (s->listen_fd == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(s->listen_fd, 3) < 0)
+		_exit(126);
+	snprintf(pid, sizeof(pid), "LISTEN_PID=%d", (int)getpid());
+	for (; service_env[n]; n++)
+		env[n] = service_env[n];
+	env[n++] = "LISTEN_FDS=1";
+	env[n++] = pid;
+	env[n] = NULL;
+	execve(s->argv[0], s->argv, (char *const *)env);
+	init_log("exec %s: %s", s->argv[0], strerror(errno));
+	_exit(127);
+}
+
 static void child_exec(struct init_service *s)
 {
 	sigset_t none;
@@ -63,6 +84,8 @@ static void child_exec(struct init_service *s)
 	if (s->as_user && (setgroups(0, NULL) < 0 || setgid(INIT_USER_UID) < 0 ||
 			   setuid(INIT_USER_UID) < 0 || chdir("/home/user") < 0))
 		_exit(126);
+	if (s->on_demand)
+		exec_on_demand(s);
 	execve(s->argv[0], s->argv, (char *const *)(s->as_user ? user_env : service_env));
 	init_log("exec %s: %s", s->argv[0], strerror(errno));
 	_exit(127);
@@ -117,17 +140,21 @@ static void start_gui(struct init_config *cfg)
 	spawn(s);
 }
 
-/* cupsd last: nothing waits for it, and under TCG every CPU second at boot counts. Not in a
- * disposable, which is started for one job and must come up fast; vm-print works there
- * without a cupsd (docs/print.md). */
+/* cupsd on demand: under TCG every CPU second at boot counts, and most VMs print rarely.
+ * Init listens on its socket and starts it for the first client (init_supervise). Not in a
+ * disposable, which is started for one job; vm-print works there without a cupsd. */
 static void start_cups(struct init_config *cfg)
 {
-	if (!init_have_cups() || strcmp(cfg->disposable, "1") == 0)
+	int fd;
+
+	if (!init_have_cups() || strcmp(cfg->disposable, "1") == 0 || (fd = init_cups_listen()) < 0)
 		return;
-	spawn(add_service(cfg, "cupsd",
-			  (const char *const[]){ "/usr/sbin/cupsd", "-f", "-c",
-						 "/etc/cups/cupsd.conf", "-s",
-						 "/etc/cups/cups-files.conf", NULL }));
+	cfg->cups = add_service(cfg, "cupsd",
+				(const char *const[]){ "/usr/sbin/cupsd", "-l", "-c",
+						       "/etc/cups/cupsd.conf", "-s",
+						       "/etc/cups/cups-files.conf", NULL });
+	cfg->cups->on_demand = true;
+	cfg->cups->listen_fd = fd;
 }
 
 void init_start_services(struct init_config *cfg)
@@ -193,6 +220,8 @@ static void reap(struct init_config *cfg)
 				continue;
 			init_log("%s exited (status %d)", s->what, status);
 			s->pid = 0;
+			if (s->on_demand)
+				continue; /* idle: the next client starts it again */
 			if (s->restarts++ < MAX_RESTARTS) {
 				sleep(1);
 				spawn(s);
@@ -297,21 +326,37 @@ static bool handle_signals(int sfd, struct init_config *cfg)
 	return stop;
 }
 
+/* The on-demand service's socket is watched only while the service is not running: a client
+ * that connects then starts it, and the service takes over the socket. */
+static void watch_on_demand(struct init_config *cfg, struct pollfd *p)
+{
+	struct init_service *s = cfg->cups;
+
+	if (s && s->pid == 0 && (p->revents & POLLIN))
+		spawn(s);
+	p->fd = s && s->pid == 0 ? s->listen_fd : -1;
+	p->events = POLLIN;
+	p->revents = 0;
+}
+
 int init_supervise(struct init_config *cfg)
 {
-	struct pollfd pfd[1 + MAX_INPUTS];
+	struct pollfd pfd[2 + MAX_INPUTS];
 	int n;
 
 	pfd[0].fd = setup_signals();
 	pfd[0].events = POLLIN;
-	n = 1 + open_power_buttons(pfd + 1, MAX_INPUTS);
+	pfd[1].revents = 0;
+	n = 2 + open_power_buttons(pfd + 2, MAX_INPUTS);
 	reap(cfg);
 	for (;;) {
+		watch_on_demand(cfg, &pfd[1]);
 		if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
 			init_fail("poll");
+		watch_on_demand(cfg, &pfd[1]);
 		if ((pfd[0].revents & POLLIN) && handle_signals(pfd[0].fd, cfg))
 			power_off();
-		for (int i = 1; i < n; i++)
+		for (int i = 2; i < n; i++)
 			if ((pfd[i].revents & POLLIN) && power_pressed(pfd[i].fd)) {
 				init_log("power button pressed");
 				power_off();

@@ -28,6 +28,8 @@ struct init_service {
 	pid_t pid;
 	int restarts;
 	bool as_user;
+	bool on_demand; /* started when listen_fd has a connection; its exits are normal */
+	int listen_fd;	/* handed over as fd 3, systemd-style (LISTEN_FDS) */
 };
 
 struct init_config {
@@ -39,6 +41,7 @@ struct init_config {
 	char net[64];	    /* bulkhead.net=ADDR/PREFIX,GATEWAY,DNS; "" for no network */
 	bool have_home;
 	struct init_service svc[4]; /* qrexec-agent, Xvfb, gui-agent, cupsd */
+	struct init_service *cups;  /* on demand, NULL without CUPS */
 	int n_svc;
 };
 
@@ -66,6 +69,8 @@ void init_setup_net(const struct init_config *cfg);
 /* guest-init-cups.c: CUPS's configuration, when the host has CUPS (docs/print.md). */
 bool init_have_cups(void);
 void init_write_cups(void);
+/* cupsd's socket, listened on by init until the first client comes: -1 on failure. */
+int init_cups_listen(void);
 
 /* guest-init-run.c */
 void init_start_services(struct init_config *cfg);

@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fdio.h"
@@ -222,6 +223,14 @@ static int refuse(struct filter *f, int status, const char *reason)
 	return 0;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int run(struct filter *f)
 {
 	_cleanup_close_ int doc = print_memfd("document"), out = print_memfd("printout");
@@ -237,12 +246,14 @@ static int run(struct filter *f)
 		return refuse(f, EXIT_REJECTED, "the document is over 64 MiB");
 	if (r < 0)
 		return refuse(f, QREXEC_EXIT_PROBLEM, "the document did not arrive whole");
+	long long t0 = now_ms();
 	if (print_sanitise(doc, out, &st, reason, sizeof(reason)) < 0)
 		return refuse(f, EXIT_REJECTED, reason);
 	r = start_target(f, reason);
 	if (r < 0)
 		return refuse(f, -r, reason);
-	log_info("Printing %u pages from %s on %s.", st.pages, f->source, f->target);
+	log_info("Printing %u pages from %s on %s (sanitised in %lld ms).", st.pages, f->source,
+		 f->target, now_ms() - t0);
 	r = forward(f, out);
 	if (r < 0)
 		return refuse(f, QREXEC_EXIT_PROBLEM, "the print VM's call broke off");

@@ -114,15 +114,16 @@ static void spawn_filter(const struct daemon *d, int sock, const char *service, 
 	close(sv[1]);
 }
 
-static _noreturn_ void spawner_loop(const struct daemon *d, int sock)
+/* The spawner's own program: qrexec-daemon run again as "qrexec-filter-spawner", so that it
+ * starts with a fresh image (nothing of the daemon's memory) and is not taken for a daemon. */
+_noreturn_ void daemon_filter_spawner_main(const struct daemon *d)
 {
 	char req[256];
 	ssize_t n;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (dup2(sock, 3) < 0)
-		_exit(1);
-	closefrom(4);
+	if (getppid() == 1) /* the daemon was gone before the death signal was set */
+		_exit(0);
 	while ((n = recv(3, req, sizeof(req) - 1, 0)) > 0) {
 		req[n] = '\0';
 		size_t len = strlen(req);
@@ -134,6 +135,21 @@ static _noreturn_ void spawner_loop(const struct daemon *d, int sock)
 	_exit(0);
 }
 
+/* In the child: the request socket as fd 3, nothing else of the daemon's, then exec. */
+static _noreturn_ void exec_spawner(const struct daemon *d, int sock)
+{
+	const char *const argv[] = {
+		"qrexec-filter-spawner", "--filter-spawner", "--domain", d->domain, "--runtime-dir",
+		d->runtime_dir,		 "--channel",	     "none",	 NULL
+	};
+
+	if (dup2(sock, 3) < 0)
+		_exit(127);
+	closefrom(4);
+	execv("/proc/self/exe", (char *const *)argv);
+	_exit(127);
+}
+
 int daemon_filter_spawner_start(struct daemon *d)
 {
 	int sv[2];
@@ -143,7 +159,7 @@ int daemon_filter_spawner_start(struct daemon *d)
 		return -errno;
 	pid = fork();
 	if (pid == 0)
-		spawner_loop(d, sv[1]);
+		exec_spawner(d, sv[1]);
 	close(sv[1]);
 	if (pid < 0)
 		return safe_close(sv[0]), -errno;

@@ -305,6 +305,7 @@ static int parse_args(struct daemon *d, int argc, char **argv, const char **chan
 		{ "channel", required_argument, NULL, 'c' },
 		{ "runtime-dir", required_argument, NULL, 'r' },
 		{ "disposable", no_argument, NULL, 'D' },
+		{ "filter-spawner", no_argument, NULL, 'F' },
 		{},
 	};
 	int o;
@@ -318,6 +319,8 @@ static int parse_args(struct daemon *d, int argc, char **argv, const char **chan
 			d->runtime_dir = strdup(optarg);
 		else if (o == 'D')
 			d->disposable = true;
+		else if (o == 'F')
+			d->is_spawner = true;
 		else
 			return -EINVAL;
 	}
@@ -361,6 +364,8 @@ int main(int argc, char **argv)
 	snprintf(ident, sizeof(ident), "qrexec-daemon[%s]", d.domain);
 	log_set_ident(ident);
 	signal(SIGPIPE, SIG_IGN);
+	if (d.is_spawner)
+		daemon_filter_spawner_main(&d);
 	if (setup_channel(&d, channel) < 0 || setup_socket(&d) < 0)
 		return 1;
 	if (daemon_filter_spawner_start(&d) < 0)

@@ -52,6 +52,7 @@ struct daemon {
 	struct outq cq; /* toward the VM */
 	bool hello_done;
 	int filter_spawner; /* daemon-filter.c's helper, -1 without one */
+	bool is_spawner;    /* this process is that helper (--filter-spawner) */
 	/* --disposable: the VM is a disposable; the daemon ends (and bulkheadd destroys the VM)
 	 * when the last of its calls ends, once it has had one. */
 	bool disposable;
@@ -92,6 +93,8 @@ bool daemon_filter_wanted(const char *service);
 int daemon_filter_connect(struct daemon *d, const struct dcall *c, const char *target);
 /* Before the sandbox: the helper that starts filters for the daemon (it may not fork). */
 int daemon_filter_spawner_start(struct daemon *d);
+/* qrexec-daemon --filter-spawner: that helper, requests on fd 3. */
+_Noreturn void daemon_filter_spawner_main(const struct daemon *d);
 
 /* daemon-policy.c */
 void daemon_policy_query(struct daemon *d, struct dcall *c);

@@ -78,14 +78,15 @@ is "$?" 0 "vmctl policy check: the installed default policy loads"
 [ "$out" = "" ] || diag "$out"
 
 for p in qrexec-agent gui-agent qrexec-client-vm vm-open-url vm-open-in-vm vm-open-in-dvm \
-	vm-copy-to vm-move-to vm-copy vm-move filecopy-send filecopy-receive bulkhead-start-app; do
+	vm-copy-to vm-move-to vm-copy vm-move filecopy-send filecopy-receive bulkhead-start-app \
+	vm-print vm-save-to savefile-chooser bulkhead-cups-backend bulkhead-portal-filechooser; do
 	ok "$([ -x "$GUEST/bin/$p" ]; echo $?)" "guest program $GUEST/bin/$p"
 done
-for s in bulkhead.OpenURL bulkhead.OpenInVM bulkhead.Filecopy; do
+for s in bulkhead.OpenURL bulkhead.OpenInVM bulkhead.Filecopy bulkhead.Print bulkhead.SaveFile; do
 	ok "$([ -x "$GUEST/rpc/$s" ]; echo $?)" "guest service $GUEST/rpc/$s"
 done
 for p in bulkheadd qrexec-daemon qrexec-policy-daemon guid guest-init bulkhead-mkinitramfs \
-	bulkhead-extract-vmlinux; do
+	bulkhead-extract-vmlinux net-filter bulkhead-print-filter bulkhead-print-sanitise; do
 	ok "$([ -x "$LIBEXEC/$p" ]; echo $?)" "host program $LIBEXEC/$p"
 done
 tap_done

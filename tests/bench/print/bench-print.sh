@@ -55,11 +55,14 @@ tb_start || { echo "Bail out! the test bed did not start"; exit 1; }
 cp "$TB/doc.pdf" "$TB/vm/work/home/doc.pdf"
 t_path=$(best "tb_run work '$PR/vm-print' --target print '$TB/vm/work/home/doc.pdf' >/dev/null")
 ok $? "path: vm-print through the broker into print's CUPS"
+# The filter logs how long each job's sanitising took: its share of that same job's path.
+t_in_path=$(grep -o 'sanitised in [0-9]* ms' "$TB/log/work.log" | awk '{ print $3 / 1000 }' |
+	sort -n | head -1)
 
 diag "$PAGES pages of text, 150 DPI, best of $ROUNDS (this build: $(basename "$BULKHEAD_BUILD_ROOT"))"
 diag "raw       $(printf '%6.3f' "$t_raw") s  $(rate "$t_raw") pages/s"
 diag "sanitise  $(printf '%6.3f' "$t_san") s  $(rate "$t_san") pages/s"
 diag "path      $(printf '%6.3f' "$t_path") s  $(rate "$t_path") pages/s"
-diag "$(awk -v r="$t_raw" -v s="$t_san" -v a="$t_path" 'BEGIN {
-	printf "ratios: sanitise/raw throughput %.2f, path/raw %.2f; sanitising is %.0f%% of the path, and Bulkhead'"'"'s own work (sandbox, pdfinfo, parse, compress) %.0f%% of sanitising", r / s, r / a, 100 * s / a, 100 * (s - r) / s }')"
+diag "$(awk -v r="$t_raw" -v s="$t_san" -v a="$t_path" -v i="$t_in_path" 'BEGIN {
+	printf "ratios: sanitise/raw throughput %.2f, path/raw %.2f; sanitising is %.0f%% of the path (in the filter: %.3f s of the best job), and Bulkhead'"'"'s own work (sandbox, pdfinfo, parse, compress) %.0f%% of sanitising", r / s, r / a, 100 * i / a, i, 100 * (s - r) / s }')"
 tap_done

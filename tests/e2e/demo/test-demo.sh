@@ -8,7 +8,7 @@
 set -u
 
 URL_RE='http://10\.0\.2\.2:[0-9]+/bulkhead-demo/report\.html'
-TITLE='Quarterly report (Bulkhead demo)' # the page the demo serves on the host's loopback
+TITLE='Quarterly report \(Bulkhead demo\)' # the page the demo serves on the host's loopback
 ORANGE='#F57900' RED='#CC0000' # guid/label.c
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed"
@@ -121,8 +121,10 @@ for p in $pids; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
 is "$left" "" "  no daemon the demo started is left (bus, bulkheadd, policy daemon)"
 is "$(pgrep -f -- "qemu-system-x86_64.*$T" | wc -l)" 0 "  no QEMU of the demo is left"
 is "$(pgrep -f -- "$T" | wc -l)" 0 "  no process of the demo is left (qrexec-daemon, guid ...)"
-! grep -qE 'Sanitizer|runtime error:' "$DEMO_DIR"/logs/*.log
-ok $? "  no sanitizer report in the daemons' logs"
+reports=$(grep -E -A40 'Sanitizer|runtime error:' "$DEMO_DIR"/logs/*.log)
+ok "$([ -z "$reports" ]; echo $?)" "  no sanitizer report in the daemons' logs"
+[ -z "$reports" ] || printf '%s\n' "$reports" | sed 's/^/#   /'
+
 "$BULKHEAD_DEMO" clean >/dev/null 2>&1
 [ ! -e "$DEMO_DIR" ]; ok $? "bulkhead-demo clean removes its state"
 tap_done

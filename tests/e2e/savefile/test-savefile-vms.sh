@@ -54,7 +54,7 @@ like "$(cat "$E2E_DIR/save.err")" "saved in the other VM" "  and says it was sav
 [ "$status" -eq 0 ] || diag "personal's kernel: $(timeout 60 "$VMCTL" run -u root personal -- dmesg | tail -5)"
 got=$(timeout 60 "$VMCTL" run personal -- md5sum /home/user/kept.bin | cut -d' ' -f1)
 is "$got" "$want" "the file is where personal's dialog put it, byte for byte"
-left=$(timeout 60 "$VMCTL" run personal -- sh -c 'ls -A /home/user | grep -c "^\.bulkhead-" || true')
+left=$(timeout 60 "$VMCTL" run personal -- sh -c 'ls -A /home/user | grep -cE "^\.bulkhead-(partial|probe)-" || true')
 is "$left" 0 "  with no temporary file beside it"
 
 "$VMCTL" shutdown work --wait && "$VMCTL" shutdown personal --wait
