@@ -90,6 +90,8 @@ like "$(timeout 60 "$VMCTL" run web -- sh -c 'ls /sys/class/net | tr "\n" " "')"
 
 web_passt=$(pgrep -P "$(pgrep -f "net-filter --domain web .*$E2E_DIR")" -f "passt .*--fd 3")
 "$VMCTL" shutdown quiet --wait && "$VMCTL" shutdown web --wait; ok $? "shutdown both"
+# The filter sees QEMU go, gives its passt up to 2 s to follow, and exits.
+for _ in $(seq 1 50); do [ -z "$(net_pids)" ] && break; sleep 0.1; done
 is "$(net_pids | wc -l)" 0 "no net-filter left after the VM stopped"
 ok "$([ -n "$web_passt" ] && ! kill -0 "$web_passt" 2>/dev/null; echo $?)" "  nor its passt"
 e2e_stop_bulkheadd
