@@ -36,9 +36,10 @@ guid_pid() { cut -d' ' -f2 "$work/$1.pids"; }
 agent_pid() { cut -d' ' -f1 "$work/$1.pids"; }
 
 # wait_for CMD...: retry for up to 10 s.
+# Up to 30 s: a loaded machine (CI builds beside the tests) makes an X round trip slow.
 wait_for() {
 	local i
-	for i in $(seq 100); do
+	for i in $(seq 300); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
