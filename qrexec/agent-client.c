@@ -85,7 +85,7 @@ static void start_call(struct agent *a, int ctl, const struct qrexec_call_reques
 	struct agent_call *c = NULL;
 	size_t n = 0;
 
-	for (size_t i = 0; i < AGENT_SLOTS; i++)
+	for (size_t i = 0; i < a->slots_top; i++)
 		n += a->calls[i].used && !a->calls[i].service;
 	if (n < AGENT_MAX_CLIENT_CALLS)
 		c = agent_call_new(a, next_call_id(a), false);

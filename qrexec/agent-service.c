@@ -14,9 +14,12 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <grp.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -120,58 +123,88 @@ static const struct agent_user *run_as(const struct agent *a, const struct qrexe
 	return &a->user;
 }
 
+/* What the spawned child needs; it shares the agent's memory until it execs (see spawn_child),
+ * so it reports a failure by writing err here rather than through a pipe. */
+struct spawn_req {
+	int (*p)[2];
+	const struct agent_user *u;
+	char **argv;
+	char **env;
+	volatile int err;
+};
+
+/* Raw system calls, not the libc wrappers: in a child that shares the agent's memory, glibc's
+ * set*id wrappers could try to signal the agent's threads (there are none, but no need to
+ * rely on it). Credentials are per task: the agent keeps its own. */
 static int become(const struct agent_user *u)
 {
-	if (setgroups((size_t)u->n_groups, u->groups) < 0 || setgid(u->gid) < 0 ||
-	    setuid(u->uid) < 0)
+	if (syscall(SYS_setgroups, (size_t)u->n_groups, u->groups) < 0 ||
+	    syscall(SYS_setresgid, u->gid, u->gid, u->gid) < 0 ||
+	    syscall(SYS_setresuid, u->uid, u->uid, u->uid) < 0)
 		return -errno;
 	return chdir(u->home) < 0 ? -errno : 0;
 }
 
-/* In the forked child: stdio from the pipes, default signals, the identity, exec. A failure
- * goes back to the agent as an errno on the close-on-exec pipe err_fd. */
-static _noreturn_ void child_exec(int p[3][2], int err_fd, const struct agent_user *u, char **argv,
-				  char **env)
+/* In the child: stdio from the pipes, default signals, the identity, exec. It runs on its own
+ * stack in the agent's memory while the agent waits, so it only makes system calls. */
+__attribute__((no_sanitize("address", "undefined"))) static int child_exec(void *arg)
 {
+	struct spawn_req *req = arg;
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
 	int r = 0;
 
 	sigemptyset(&none);
+	sigaction(SIGPIPE, &dfl, NULL);
+	sigaction(SIGCHLD, &dfl, NULL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	if (dup2(p[0][0], 0) < 0 || dup2(p[1][1], 1) < 0 || dup2(p[2][1], 2) < 0)
+	if (dup2(req->p[0][0], 0) < 0 || dup2(req->p[1][1], 1) < 0 || dup2(req->p[2][1], 2) < 0)
 		r = -errno;
-	if (r == 0 && u)
-		r = become(u);
+	if (r == 0 && req->u)
+		r = become(req->u);
 	if (r == 0) {
-		execvpe(argv[0], argv, env);
+		execvpe(req->argv[0], req->argv, req->env);
 		r = -errno;
 	}
-	(void)!write(err_fd, &r, sizeof(r));
+	req->err = r;
 	_exit(127);
 }
 
-/* fork + exec, rather than posix_spawn: the child must change user first. The agent is single
- * threaded, so the child may run ordinary code. 0, or the child's -errno from before exec. */
+/* The child's stack: the agent is single threaded and waits while a child runs on it (until
+ * exec), so one is enough. execvpe may need PATH_MAX-sized buffers on it. */
+#define CHILD_STACK_SIZE (256 * 1024)
+
+static void *child_stack(void)
+{
+	static void *stack;
+
+	if (!stack) {
+		void *s = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+		stack = s == MAP_FAILED ? NULL : s;
+	}
+	return stack;
+}
+
+/* clone(CLONE_VM | CLONE_VFORK), as posix_spawn does, rather than fork: nothing of the agent's
+ * memory is copied, and the agent resumes once the child has exec'd (or failed, with err set).
+ * posix_spawn itself cannot change the user. This is most of what a call to an exec'd
+ * service costs beyond the exec itself (docs/qrexec.md). 0, or the child's -errno. */
 static int spawn_child(pid_t *pid, int p[3][2], const struct agent_user *u, char **argv, char **env)
 {
-	int err[2], r = 0;
+	struct spawn_req req = { .p = p, .u = u, .argv = argv, .env = env, .err = 0 };
+	char *stack = child_stack();
 
-	if (pipe2(err, O_CLOEXEC) < 0)
-		return -errno;
-	*pid = fork();
-	if (*pid == 0)
-		child_exec(p, err[1], u, argv, env);
-	close(err[1]);
+	if (!stack)
+		return -ENOMEM;
+	*pid = clone(child_exec, stack + CHILD_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &req);
 	if (*pid < 0)
-		r = -errno;
-	else if (read(err[0], &r, sizeof(r)) == (ssize_t)sizeof(r))
-		waitpid(*pid, NULL, 0), *pid = 0;
-	else
-		r = 0;
-	close(err[0]);
-	return r;
+		return -errno;
+	if (req.err == 0)
+		return 0;
+	waitpid(*pid, NULL, 0);
+	*pid = 0;
+	return req.err;
 }
 
 static int make_pipes(int p[3][2])
@@ -308,10 +341,23 @@ int agent_service_exec(struct agent *a, const struct msg *m)
 	return 0;
 }
 
-/* EXIT goes once the service has exited and its output is all sent. */
+static int exit_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* EXIT goes once the service has exited and its output is all sent. Its output usually ends
+ * because it exited: reaping it right away lets EXIT go with the EOFs (one message to the host
+ * rather than two rounds), without waiting for SIGCHLD to come round. */
 void agent_service_maybe_exit(struct agent *a, struct agent_call *c)
 {
-	if (c->sent_final || c->pid > 0 || !pump_sources_done(&c->pump))
+	int status;
+
+	if (c->sent_final || !pump_sources_done(&c->pump))
+		return;
+	if (c->pid > 0 && waitpid(c->pid, &status, WNOHANG) == c->pid)
+		c->pid = 0, c->status = exit_code(status);
+	if (c->pid > 0)
 		return;
 	struct qrexec_exit e = { (int32_t)htole32((uint32_t)c->status) };
 	agent_send(a, QREXEC_MSG_EXIT, c->id, &e, sizeof(e));
@@ -338,7 +384,7 @@ int agent_service_on_message(struct agent *a, struct agent_call *c, const struct
 
 static struct agent_call *call_by_pid(struct agent *a, pid_t pid)
 {
-	for (size_t i = 0; i < AGENT_SLOTS; i++)
+	for (size_t i = 0; i < a->slots_top; i++)
 		if (a->calls[i].used && a->calls[i].service && a->calls[i].pid == pid)
 			return &a->calls[i];
 	return NULL;
@@ -357,7 +403,7 @@ void agent_service_reap(struct agent *a)
 		if (!c)
 			continue;
 		c->pid = 0;
-		c->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		c->status = exit_code(status);
 		agent_service_maybe_exit(a, c);
 		agent_call_maybe_done(a, c);
 	}

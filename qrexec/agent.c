@@ -32,14 +32,40 @@
 #include "paths.h"
 #include "strutil.h"
 
+static _noreturn_ void channel_failed(int r)
+{
+	log_error_errno(r, "Writing to the channel failed: %m");
+	exit(EXIT_FAILURE);
+}
+
+void agent_flush(struct agent *a)
+{
+	int r = a->out_len ? fd_write_all(a->chan, a->out, a->out_len) : 0;
+
+	if (r < 0)
+		channel_failed(r);
+	a->out_len = 0;
+}
+
+/* Control messages and small data are held back until the round ends; bigger data goes out at
+ * once, after what was held back. */
 int agent_send(struct agent *a, uint32_t type, uint32_t id, const void *payload, size_t len)
 {
-	int r = msg_write(a->chan, type, id, payload, len);
+	struct msg_header h;
 
-	if (r < 0) {
-		log_error_errno(r, "Writing to the channel failed: %m");
-		exit(EXIT_FAILURE);
+	if (sizeof(h) + len > sizeof(a->out) - a->out_len)
+		agent_flush(a);
+	if (sizeof(h) + len > sizeof(a->out)) {
+		int r = msg_write(a->chan, type, id, payload, len);
+		if (r < 0)
+			channel_failed(r);
+		return 0;
 	}
+	msg_header_encode(&h, type, id, (uint32_t)len);
+	memcpy(a->out + a->out_len, &h, sizeof(h));
+	if (len)
+		memcpy(a->out + a->out_len + sizeof(h), payload, len);
+	a->out_len += sizeof(h) + len;
 	return 0;
 }
 
@@ -52,6 +78,7 @@ static int agent_send_spliced(struct agent *a, uint32_t type, uint32_t id, int f
 	struct msg_header h;
 	int r;
 
+	agent_flush(a);
 	msg_header_encode(&h, type, id, (uint32_t)len);
 	r = fd_write_all(a->chan, &h, sizeof(h));
 	while (r >= 0 && len > 0) {
@@ -64,10 +91,8 @@ static int agent_send_spliced(struct agent *a, uint32_t type, uint32_t id, int f
 	}
 	if (r >= 0 && len > 0 && (r = fd_read_exact(fd, buf, len)) >= 0)
 		r = fd_write_all(a->chan, buf, len);
-	if (r < 0) {
-		log_error_errno(r, "Writing to the channel failed: %m");
-		exit(EXIT_FAILURE);
-	}
+	if (r < 0)
+		channel_failed(r);
 	return 0;
 }
 
@@ -96,6 +121,7 @@ struct agent_call *agent_call_new(struct agent *a, uint32_t id, bool service)
 		struct agent_call *c = &a->calls[i];
 		if (c->used)
 			continue;
+		a->slots_top = MAX(a->slots_top, i + 1);
 		*c = (struct agent_call){
 			.agent = a, .used = true, .service = service, .id = id, .ctl = -1
 		};
@@ -111,6 +137,8 @@ void agent_call_free(struct agent_call *c)
 	pump_finish(&c->pump);
 	c->ctl = safe_close(c->ctl);
 	c->used = false;
+	while (c->agent->slots_top > 0 && !c->agent->calls[c->agent->slots_top - 1].used)
+		c->agent->slots_top--;
 }
 
 /* Both ends have sent their final message: the id may be reused. A caller hears its exit
@@ -135,7 +163,7 @@ void agent_call_maybe_done(struct agent *a, struct agent_call *c)
 
 static struct agent_call *call_find(struct agent *a, uint32_t id)
 {
-	for (size_t i = 0; i < AGENT_SLOTS; i++)
+	for (size_t i = 0; i < a->slots_top; i++)
 		if (a->calls[i].used && a->calls[i].id == id)
 			return &a->calls[i];
 	return NULL;
@@ -186,6 +214,7 @@ static int hello(struct agent *a)
 	int k;
 
 	agent_send(a, QREXEC_MSG_HELLO, 0, &h, sizeof(h));
+	agent_flush(a);
 	while ((k = msg_reader_next(&a->rd, &m)) == 0) {
 		ssize_t n = msg_reader_fill(&a->rd, a->chan);
 		if (n <= 0)
@@ -238,7 +267,7 @@ static void prepare(struct agent *a, struct pollset *ps)
 	watch(ps, a->chan, POLLIN, W_CHAN, NULL);
 	watch(ps, a->listen_fd, POLLIN, W_LISTEN, NULL);
 	watch(ps, a->sigfd, POLLIN, W_SIGNAL, NULL);
-	for (size_t i = 0; i < AGENT_SLOTS; i++)
+	for (size_t i = 0; i < a->slots_top; i++)
 		if (a->calls[i].used)
 			watch_call(ps, &a->calls[i]);
 }
@@ -288,6 +317,7 @@ static int run(struct agent *a)
 
 	while (r >= 0) {
 		prepare(a, &ps);
+		agent_flush(a);
 		if (poll(ps.fds, ps.n, -1) < 0) {
 			if (errno == EINTR)
 				continue;

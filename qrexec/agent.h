@@ -36,6 +36,10 @@ struct agent {
 	/* Splice into the channel only when it is a socket (process VMs): on a virtio-serial port
 	 * spliced transfers of more than a few hundred KiB stalled under QEMU (tests/e2e). */
 	bool chan_splice;
+	/* Small messages wait here until the end of the poll round (agent_flush): a service's
+	 * exit (its EOFs and status) then reaches the host in one write, one wakeup. */
+	uint8_t out[4096];
+	size_t out_len;
 	struct msg_reader rd;
 	int listen_fd;
 	int sigfd;
@@ -55,10 +59,15 @@ struct agent {
 	size_t n_rpc_dirs;
 	uint32_t next_id;
 	struct agent_call calls[AGENT_SLOTS];
+	/* Slots at or above this index are all free: the loops over calls stop here, not at
+	 * AGENT_SLOTS, as most of the time one or two calls run (issue 19). */
+	size_t slots_top;
 };
 
 /* agent.c */
 int agent_send(struct agent *a, uint32_t type, uint32_t id, const void *payload, size_t len);
+/* Write out the small messages agent_send held back. */
+void agent_flush(struct agent *a);
 struct agent_call *agent_call_new(struct agent *a, uint32_t id, bool service);
 void agent_call_free(struct agent_call *c);
 /* Free the call when both finals have passed; report to the local caller first. */

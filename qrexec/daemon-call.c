@@ -43,7 +43,7 @@ void dcall_refuse(struct daemon *d, struct dcall *c, int code, const char *reaso
 
 static struct dcall *call_find(struct daemon *d, uint32_t id)
 {
-	for (size_t i = 0; i < DAEMON_SLOTS; i++)
+	for (size_t i = 0; i < d->slots_top; i++)
 		if (d->calls[i].used && d->calls[i].id == id)
 			return &d->calls[i];
 	return NULL;
@@ -53,7 +53,7 @@ static size_t count_calls(struct daemon *d, bool incoming)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < DAEMON_SLOTS; i++)
+	for (size_t i = 0; i < d->slots_top; i++)
 		n += d->calls[i].used && d->calls[i].incoming == incoming &&
 		     !d->calls[i].chan_sent_final;
 	return n;

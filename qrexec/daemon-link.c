@@ -113,7 +113,7 @@ static uint32_t host_id(struct daemon *d)
 		d->next_host_id = (d->next_host_id + 1) & ~QREXEC_ID_HOST;
 		uint32_t id = d->next_host_id | QREXEC_ID_HOST;
 		bool used = false;
-		for (size_t i = 0; i < DAEMON_SLOTS && !used; i++)
+		for (size_t i = 0; i < d->slots_top && !used; i++)
 			used = d->calls[i].used && d->calls[i].id == id;
 		if (!used && d->next_host_id)
 			return id;
@@ -147,7 +147,7 @@ void dcall_accept_link(struct daemon *d)
 		return;
 	if (!peer_is_us(fd))
 		return (void)close(fd);
-	for (size_t i = 0; i < DAEMON_SLOTS; i++)
+	for (size_t i = 0; i < d->slots_top; i++)
 		incoming += d->calls[i].used && d->calls[i].incoming;
 	struct dcall *c = incoming < QREXEC_MAX_CALLS ? daemon_call_new(d, true) : NULL;
 	if (!c)

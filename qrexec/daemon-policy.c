@@ -39,7 +39,7 @@ static void policy_lost(struct daemon *d)
 	outq_finish(&d->pq);
 	msg_reader_finish(&d->prd);
 	msg_reader_init(&d->prd, sizeof(struct qrexec_policy_reply));
-	for (size_t i = 0; i < DAEMON_SLOTS; i++) {
+	for (size_t i = 0; i < d->slots_top; i++) {
 		struct dcall *c = &d->calls[i];
 		if (c->used && c->state == DC_POLICY && c->policy_qid)
 			dcall_policy_answer(d, c, false, "", "the policy daemon went away");
@@ -78,7 +78,7 @@ static void policy_reply(struct daemon *d, const struct msg *m)
 	if (qrexec_field_copy(target, r.target, sizeof(target)) < 0 ||
 	    qrexec_field_copy(reason, r.reason, sizeof(reason)) < 0)
 		return;
-	for (size_t i = 0; i < DAEMON_SLOTS; i++) {
+	for (size_t i = 0; i < d->slots_top; i++) {
 		struct dcall *c = &d->calls[i];
 		if (!c->used || c->state != DC_POLICY || c->policy_qid != m->id)
 			continue;

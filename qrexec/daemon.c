@@ -71,6 +71,7 @@ struct dcall *daemon_call_new(struct daemon *d, bool incoming)
 		struct dcall *c = &d->calls[i];
 		if (c->used)
 			continue;
+		d->slots_top = MAX(d->slots_top, i + 1);
 		*c = (struct dcall){ .used = true,
 				     .incoming = incoming,
 				     .link = -1,
@@ -82,7 +83,7 @@ struct dcall *daemon_call_new(struct daemon *d, bool incoming)
 
 static bool any_call(const struct daemon *d)
 {
-	for (size_t i = 0; i < DAEMON_SLOTS; i++)
+	for (size_t i = 0; i < d->slots_top; i++)
 		if (d->calls[i].used)
 			return true;
 	return false;
@@ -94,6 +95,8 @@ void daemon_call_free(struct daemon *d, struct dcall *c)
 	msg_reader_finish(&c->lrd);
 	outq_finish(&c->lq);
 	c->used = false;
+	while (d->slots_top > 0 && !d->calls[d->slots_top - 1].used)
+		d->slots_top--;
 	d->served = true;
 	if (d->disposable && !any_call(d)) {
 		log_info("The last call of disposable %s ended.", d->domain);
@@ -193,7 +196,7 @@ static void prepare(struct daemon *d, struct pollset *ps)
 	watch(ps, d->chan, POLLIN | (outq_empty(&d->cq) ? 0 : POLLOUT), W_CHAN, NULL);
 	watch(ps, d->listen_fd, POLLIN, W_LISTEN, NULL);
 	watch(ps, d->policy_fd, POLLIN | (outq_empty(&d->pq) ? 0 : POLLOUT), W_POLICY, NULL);
-	for (size_t i = 0; i < DAEMON_SLOTS; i++) {
+	for (size_t i = 0; i < d->slots_top; i++) {
 		struct dcall *c = &d->calls[i];
 		if (!c->used || c->link < 0)
 			continue;

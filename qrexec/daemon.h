@@ -63,6 +63,8 @@ struct daemon {
 	struct outq pq;
 	uint32_t next_qid, next_host_id;
 	struct dcall calls[DAEMON_SLOTS];
+	/* Slots at or above this index are all free: the loops over calls stop here. */
+	size_t slots_top;
 };
 
 /* daemon.c */
