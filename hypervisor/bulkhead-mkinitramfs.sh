@@ -9,12 +9,14 @@
 set -eu
 
 # Load order measured in PLATFORM.md, then the private volume (ext4 on virtio-blk) and the
-# ACPI power button (libvirt's Shutdown); virtio_balloon for free page reporting; failover,
-# net_failover and virtio_net for the NIC of a VM with net nat (loaded in every VM: the modules
-# are small, and one initramfs serves all VMs).
+# ACPI power button (libvirt's Shutdown); virtio_balloon for free page reporting. Under TCG each
+# module costs 10-300 ms to load (docs/vm-boot.md): nothing here that no VM uses.
 MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
-virtio_console virtio_balloon netfs fscache 9pnet 9pnet_virtio 9p overlay crc16 mbcache jbd2 crc32c_generic
-ext4 virtio_blk button evdev failover net_failover virtio_net"
+virtio_console virtio_balloon netfs fscache 9pnet 9pnet_virtio 9p crc16 mbcache jbd2 crc32c_generic
+ext4 virtio_blk button evdev"
+# The NIC of a VM with net nat: in modules/net/, which the init loads only for such a VM (one
+# initramfs serves all VMs).
+NET_MODULES="failover net_failover virtio_net"
 
 die() { echo "bulkhead-mkinitramfs: $*" >&2; exit 1; }
 
@@ -35,18 +37,38 @@ kdir=$moddir/$kver
 
 work=$(mktemp -d "$(dirname "$output")/.initramfs.XXXXXX")
 trap 'rm -rf "$work" "$work.cpio"' EXIT
-mkdir -p "$work/modules" "$work/dev" "$work/proc" "$work/sys"
+mkdir -p "$work/modules/net" "$work/dev" "$work/proc" "$work/sys"
 cp "$init" "$work/init"
 chmod 0755 "$work/init"
 
+# Whether the guest kernel loads a module without its signature: CONFIG_MODULE_SIG_FORCE unset
+# (a guest boots without Secure Boot, so no lockdown forces it either). Unknown: keep them.
+unsigned_ok=false
+if [ -r "/boot/config-$kver" ] && grep -q '^# CONFIG_MODULE_SIG_FORCE is not set' "/boot/config-$kver"; then
+	unsigned_ok=true
+fi
+
+# Drop a module's appended signature ([module][signature][12-byte struct, sig_len big-endian at
+# offset 8]["~Module signature appended~\n"]). The host took the modules from its own
+# /lib/modules when it built this initramfs; the guest kernel hashing each module again to check
+# the signature cost ~0.2 s of every boot under TCG (docs/vm-boot.md).
+strip_signature() { # strip_signature FILE
+	$unsigned_ok || return 0
+	[ "$(tail -c 28 "$1" | head -c 27)" = "~Module signature appended~" ] || return 0
+	siglen=$(tail -c 40 "$1" | od -An -tu1 -j8 -N4 | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+	size=$(wc -c <"$1")
+	[ "$siglen" -gt 0 ] && [ "$siglen" -lt "$size" ] || return 0
+	head -c $((size - 40 - siglen)) "$1" >"$1.unsigned" && mv -f "$1.unsigned" "$1"
+}
+
 # One module: its path from modules.dep (or built in: nothing to do), decompressed if needed.
-add_module() { # add_module NAME INDEX
+add_module() { # add_module NAME INDEX [SUBDIR]
 	rel=$(grep -E "(^|/)$1\.ko(\.[a-z]+)?:" "$kdir/modules.dep" | head -n1 | cut -d: -f1) || true
 	if [ -z "$rel" ]; then
 		grep -qE "(^|/)$1\.ko\$" "$kdir/modules.builtin" 2>/dev/null && return 0
 		die "module $1 not found for kernel $kver"
 	fi
-	dst=$work/modules/$(printf '%02d' "$2")-$1.ko
+	dst=$work/modules/${3:+$3/}$(printf '%02d' "$2")-$1.ko
 	case $rel in
 	*.ko) cp "$kdir/$rel" "$dst" ;;
 	*.ko.xz) xz -dc "$kdir/$rel" >"$dst" ;;
@@ -54,12 +76,17 @@ add_module() { # add_module NAME INDEX
 	*.ko.gz) gzip -dc "$kdir/$rel" >"$dst" ;;
 	*) die "unknown module format: $rel" ;;
 	esac
+	strip_signature "$dst"
 }
 
 i=0
 for m in $MODULES; do
 	i=$((i + 1))
 	add_module "$m" "$i"
+done
+for m in $NET_MODULES; do
+	i=$((i + 1))
+	add_module "$m" "$i" net
 done
 
 # The host's Debian alternatives (awk, x-www-browser, editor, ...): the guest's /usr has links

@@ -4,7 +4,8 @@
  * linked: nothing else exists in the guest until it has mounted the host's /usr.
  *
  *   1. proc, sys, devtmpfs; the modules in /modules, in file-name order (the generator numbers
- *      them in the order PLATFORM.md measured: virtio, virtio_pci, virtio_console, 9p, ...);
+ *      them in the order PLATFORM.md measured: virtio, virtio_pci, virtio_console, 9p, ...),
+ *      and those in /modules/net only for a VM with a NIC (bulkhead.net=);
  *   2. a tmpfs root: the host's /usr over 9p (tag hostusr, read-only), bin/sbin/lib/lib64 as
  *      symlinks into it, Bulkhead's guest programs (tag bulkhead, read-only) at /opt/bulkhead,
  *      the private volume (/dev/vda, ext4) at /home/user, a generated /etc; lo up, and for
@@ -24,18 +25,27 @@
 int main(int argc, char **argv)
 {
 	struct init_config cfg = { 0 };
-	double t0 = init_uptime();
+	double t0 = init_uptime(), t_mod, t_root, t_etc;
 
 	init_early_mounts();
 	init_read_cmdline(&cfg);
 	init_load_modules("/modules");
+	if (cfg.net[0])
+		init_load_modules("/modules/net");
+	t_mod = init_uptime();
 	if (init_make_root(&cfg) < 0)
 		init_fail("cannot build the root file system");
+	t_root = init_uptime();
 	init_write_etc(&cfg);
 	init_setup_net(&cfg);
 	init_create_port_links();
+	t_etc = init_uptime();
 	init_start_services(&cfg);
-	init_log("ready in %.2f s (guest uptime %.2f s)", init_uptime() - t0, init_uptime());
+	/* The stages' costs, for the boot profile in docs/vm-boot.md. */
+	init_log("ready in %.2f s (guest uptime %.2f s; modules %.2f, mounts %.2f, etc+net %.2f, "
+		 "services %.2f)",
+		 init_uptime() - t0, init_uptime(), t_mod - t0, t_root - t_mod, t_etc - t_root,
+		 init_uptime() - t_etc);
 	init_announce_ready(&cfg);
 	return init_supervise(&cfg);
 }
