@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark: `vmctl start` to the guest's agent answering a command (vmctl run -- true), and
 # the host memory of one running VM (QEMU's RSS and PSS), over a few boots of one VM.
-# Targets (issue 5, TCG here): agent ready within 3 s; an app VM at most 256 MiB guest RAM.
+# Targets (issues 5 and 19, TCG here): agent ready p50 within 2.5 s; an app VM at most 256 MiB
+# guest RAM. Each boot's line carries the guest init's stages (docs/vm-boot.md).
 . "$BULKHEAD_SOURCE_ROOT/tests/lib/tap.sh"
 . "$BULKHEAD_SOURCE_ROOT/tests/e2e/hypervisor/lib.sh"
-ROUNDS=${BULKHEAD_BENCH_ROUNDS:-3}
+ROUNDS=${BULKHEAD_BENCH_ROUNDS:-5}
 e2e_skip_unless_possible
 e2e_setup
 
@@ -19,7 +20,7 @@ ok $? "warm-up boot (fills the host's page cache, as any second start would find
 "$VMCTL" shutdown bench --wait
 : >"$BULKHEAD_STATE_DIR/vms/bench/console.log"
 
-total=0
+total=0 times=""
 for i in $(seq 1 "$ROUNDS"); do
 	t0=$(date +%s%N)
 	"$VMCTL" start bench || break
@@ -28,7 +29,7 @@ for i in $(seq 1 "$ROUNDS"); do
 	t2=$(date +%s%N)
 	guest=$(grep -o 'ready in .*' "$BULKHEAD_STATE_DIR/vms/bench/console.log" | tail -1)
 	ok 0 "boot $i: start returned in $(((t1 - t0) / 1000000)) ms, agent answered after $(((t2 - t0) / 1000000)) ms; guest init $guest"
-	total=$((total + (t2 - t0) / 1000000))
+	total=$((total + (t2 - t0) / 1000000)) times="$times $(((t2 - t0) / 1000000))"
 	if [ "$i" -eq "$ROUNDS" ]; then
 		sleep 5 # let free page reporting return the boot's scratch memory
 		pid=$(e2e_qemu_pids | head -1)
@@ -51,7 +52,8 @@ ok 0 "host memory of two running 256 MiB VMs (idle): PSS $((pss / 1024)) MiB in 
 "$VMCTL" kill bench; "$VMCTL" kill bench2
 wait_state bench2 Halted 30
 "$VMCTL" remove bench2
-diag "mean start-to-agent-ready: $((total / ROUNDS)) ms over $ROUNDS boots (target 3000 ms under TCG)"
+p50=$(printf '%s\n' $times | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+diag "start-to-agent-ready: p50 $p50 ms, mean $((total / ROUNDS)) ms over $ROUNDS boots (target p50 <= 2500 ms under TCG: $([ "$p50" -le 2500 ] && echo met || echo NOT met))"
 diag "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 "$VMCTL" remove bench
 tap_done
