@@ -7,9 +7,10 @@
  * destroys the domain, and when libvirt reports it stopped, removes every file it had.
  *
  * The pool: for each disposable template, preload_dispvm_max disposables are started ahead,
- * paused once their agent has answered (the daemon's <vm>.ready file), and resumed when taken,
- * so a request costs a resume rather than a boot. The pool shrinks when the host runs short
- * of memory and is drained before its template starts (they share its volume).
+ * paused once their agent has answered (the daemon's <vm>.ready file) and their GUI is
+ * connected (guid's --ready-fd), and resumed when taken, so a request costs a resume rather
+ * than a boot. The pool shrinks when the host runs short of memory and is drained before its
+ * template starts (they share its volume).
  *
  * Who may ask: <runtime>/dispvm.sock (0600 in the private runtime dir, same uid checked), one
  * line "TEMPLATE\n" answered by "OK NAME\n" or "ERR reason\n": the qrexec daemons for
@@ -333,7 +334,9 @@ int hv_dispvm_drain(struct bulkheadd *d, const char *template_name, struct hv_er
 	return 0;
 }
 
-/* Preloaded and its agent answered: pause it until someone takes it. */
+/* Preloaded, its agent answered and its GUI is connected: pause it until someone takes it.
+ * Waiting for the GUI too means a taken disposable's first window costs no X server start and
+ * no guid handshake, which under TCG are seconds. */
 static void pause_if_ready(struct bulkheadd *d, struct hv_dispvm *v)
 {
 	char ready[HV_PATH_MAX];
@@ -341,7 +344,7 @@ static void pause_if_ready(struct bulkheadd *d, struct hv_dispvm *v)
 
 	if (str_printf(ready, sizeof(ready), "%s/qrexec/%s.ready", d->paths.runtime_dir, v->name) <
 		    0 ||
-	    access(ready, F_OK) < 0)
+	    access(ready, F_OK) < 0 || !hv_supervisor_gui_ready(d, v->name))
 		return;
 	dom = virDomainLookupByName(d->conn, v->name);
 	if (dom && virDomainSuspend(dom) == 0) {
