@@ -37,6 +37,9 @@
 DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir)
 
 #define POOL_TICK_MS 500
+/* A pool refill waits this long after a disposable was taken: under TCG a booting VM keeps a
+ * core busy for seconds, and the disposable just taken is starting what its user waits for. */
+#define REFILL_DELAY_MS 4000
 /* Room kept free for the host and for VMs the user starts: the pool never eats into it. */
 #define POOL_RESERVE_MIB 2048
 #define DAEMON_SOCKET_WAIT_MS 5000
@@ -222,7 +225,7 @@ int hv_dispvm_take(struct bulkheadd *d, const char *template_name, char *name, s
 	} else {
 		r = start_new(d, template_name, false, name, size, e);
 	}
-	hv_dispvm_pool_refill(d);
+	d->dispvm_refill_ticks = REFILL_DELAY_MS / POOL_TICK_MS;
 	return r;
 }
 
@@ -363,7 +366,9 @@ static void on_tick(int timer, void *opaque)
 		if (d->dispvms[i].name[0] && d->dispvms[i].preload && !d->dispvms[i].paused)
 			pause_if_ready(d, &d->dispvms[i]);
 	/* Every 10 s: the host's memory may have changed, and with it what the pool may hold. */
-	if (++ticks % (10000 / POOL_TICK_MS) == 0)
+	if (d->dispvm_refill_ticks > 0 && --d->dispvm_refill_ticks == 0)
+		hv_dispvm_pool_refill(d);
+	else if (++ticks % (10000 / POOL_TICK_MS) == 0 && d->dispvm_refill_ticks == 0)
 		hv_dispvm_pool_refill(d);
 }
 

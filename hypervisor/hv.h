@@ -122,6 +122,7 @@ struct bulkheadd {
 	struct hv_pending *pending;
 	struct hv_dispvm dispvms[HV_DISPVM_MAX];
 	int dispvm_listen, dispvm_watch, dispvm_timer;
+	unsigned dispvm_refill_ticks; /* pool ticks until the pool is refilled; 0: none pending */
 	bool quit;
 };
 
