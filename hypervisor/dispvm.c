@@ -213,14 +213,16 @@ static struct hv_dispvm *pooled(struct bulkheadd *d, const char *template_name, 
 int hv_dispvm_take(struct bulkheadd *d, const char *template_name, char *name, size_t size,
 		   struct hv_error *e)
 {
-	struct hv_dispvm *v = pooled(d, template_name, true);
+	/* A paused one is ready; one still booting is closer to ready than a new one. */
+	struct hv_dispvm *v = pooled(d, template_name, true) ?: pooled(d, template_name, false);
 	_cleanup_(virDomainFreep) virDomainPtr dom =
 		v ? virDomainLookupByName(d->conn, v->name) : NULL;
 	int r;
 
-	if (v && dom && virDomainResume(dom) == 0) {
+	if (v && dom && (!v->paused || virDomainResume(dom) == 0)) {
+		log_info("Took preloaded disposable %s of %s%s", v->name, template_name,
+			 v->paused ? "" : " (still booting)");
 		v->preload = v->paused = false;
-		log_info("Took preloaded disposable %s of %s", v->name, template_name);
 		r = str_copy(name, size, v->name);
 	} else {
 		r = start_new(d, template_name, false, name, size, e);
