@@ -5,9 +5,10 @@
  * socketpair (passt --fd), so it needs no socket file it could not create once it has dropped
  * to `nobody`, and it lives and dies with this link. Both speak frames as a 4-byte big-endian
  * length and an Ethernet frame. Every frame from the guest is parsed
- * (net-frame.c) and matched against the VM's rules (net-rules.c) before passt sees it; frames
- * from passt go to the guest as they are (passt only answers what the guest began: no port is
- * forwarded inbound).
+ * (net-frame.c) and matched against the VM's rules (net-rules.c) before passt sees it; passt's
+ * bytes go to the guest as they are (passt only answers what the guest began: no port is
+ * forwarded inbound). Each direction has a queue: a slow side is buffered for, then no longer
+ * read from; no frame is ever dropped for lack of room, or cut.
  *
  *   net-filter --domain NAME --guest SOCK --passt PASST-PROGRAM --rules FILE
  *
@@ -15,7 +16,7 @@
  * packet, for flows already open too, since every packet is judged, not only a flow's first.
  *
  * Trust: the guest's frames are hostile; the rules file and passt are the host's. A rules file
- * that is missing or does not parse denies everything. A framing error from either peer ends
+ * that is missing or does not parse denies everything. A framing error from the guest ends
  * the process (only this VM's link); bulkheadd restarts it. Once both links are up it runs in
  * its sandbox (common/sandbox-profiles.c): no socket, no exec, no kill, only the rules' dir.
  */
