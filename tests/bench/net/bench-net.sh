@@ -44,7 +44,8 @@ best t_host net_download_host "http://127.0.0.1:$PORT/big.bin" 120
 ok $? "host loopback: $(mbs "$t_host") MB/s, hash matches"
 best t_vm net_download_vm bench "http://10.0.2.2:$PORT/big.bin" "$TIMEOUT"
 ok $? "nat VM: $(mbs "$t_vm") MB/s, hash matches"
-diag "VM download throughput: $(echo "scale=3; $t_host / $t_vm" | bc) of the host loopback's"
+ratio=$(echo "scale=3; $t_host / $t_vm" | bc)
+diag "VM download throughput: ratio $ratio of the host loopback's ($(echo "$ratio * 100" | bc) %)"
 diag "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 "$VMCTL" kill bench
 tap_done
