@@ -42,10 +42,20 @@ best() { # best VAR WHERE...: the shortest of ROUNDS downloads with the right ha
 
 best t_host net_download_host "http://127.0.0.1:$PORT/big.bin" 120
 ok $? "host loopback: $(mbs "$t_host") MB/s, hash matches"
+# Where the VM's downloads spend CPU: QEMU (the guest), net-filter, passt.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+filter=$(pgrep -f "net-filter --domain bench .*$E2E_DIR")
+passt=$(pgrep -P "$filter" -f passt)
+qemu=$(e2e_qemu_pids | head -1)
+declare -A before
+for p in $qemu $filter $passt; do before[$p]=$(cpu_ticks "$p"); done
 best t_vm net_download_vm bench "http://10.0.2.2:$PORT/big.bin" "$TIMEOUT"
 ok $? "nat VM: $(mbs "$t_vm") MB/s, hash matches"
+cpu() { echo $((($(cpu_ticks "$1") - before[$1]) * 1000 / $(getconf CLK_TCK) / ROUNDS)); }
+diag "CPU per download into the VM: QEMU $(cpu "$qemu") ms, net-filter $(cpu "$filter") ms," \
+	"passt $(cpu "$passt") ms"
 ratio=$(echo "scale=3; $t_host / $t_vm" | bc)
-diag "VM download throughput: ratio $ratio of the host loopback's ($(echo "$ratio * 100" | bc) %)"
+diag "VM download throughput: ratio $ratio of the host loopback's ($(echo "scale=1; $ratio * 100 / 1" | bc) %)"
 diag "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 "$VMCTL" kill bench
 tap_done
