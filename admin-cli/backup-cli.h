@@ -66,6 +66,8 @@ int backup_vm_remove(const char *name);
 
 /* backup-dest.c: DEST names a directory in a VM (vm:VM:/path). */
 bool backup_cli_dest_is_vm(const char *dest);
+/* vm:VM:/absolute/path with a valid VM name. */
+bool backup_cli_vm_dest_is_valid(const char *dest);
 /* Policy check, then the call to the VM's bulkhead.Backup; prints what went wrong. */
 struct backup_store;
 int backup_cli_vm_store_open(const char *dest, bool create, struct backup_store **ret);

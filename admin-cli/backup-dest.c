@@ -27,25 +27,28 @@ bool backup_cli_dest_is_vm(const char *dest)
 	return str_startswith(dest, "vm:");
 }
 
-/* "vm:VM:/path" -> VM and /path; 0 or -EINVAL (printed). */
+/* "vm:VM:/path" -> VM and /path; 0 or -EINVAL. */
 static int parse_dest(const char *dest, char vm[VM_NAME_MAX + 1], const char **path)
 {
 	const char *name = dest + 3, *colon = strchr(name, ':');
 	size_t len = colon ? (size_t)(colon - name) : 0;
 
-	if (colon && len > 0 && len <= VM_NAME_MAX) {
-		memcpy(vm, name, len);
-		vm[len] = '\0';
-		*path = colon + 1;
-		if (vm_name_is_valid(vm) && (*path)[0] == '/' &&
-		    strlen(*path) <= BACKUP_STORE_PATH_MAX)
-			return 0;
-	}
-	fprintf(stderr,
-		"vmctl: backup: '%s' is not a VM destination: write vm:VM:/absolute/path, e.g. "
-		"vm:backup:/home/user/backups\n",
-		dest);
-	return -EINVAL;
+	if (!backup_cli_dest_is_vm(dest) || !colon || len == 0 || len > VM_NAME_MAX)
+		return -EINVAL;
+	memcpy(vm, name, len);
+	vm[len] = '\0';
+	*path = colon + 1;
+	return vm_name_is_valid(vm) && (*path)[0] == '/' && strlen(*path) <= BACKUP_STORE_PATH_MAX
+		       ? 0
+		       : -EINVAL;
+}
+
+bool backup_cli_vm_dest_is_valid(const char *dest)
+{
+	char vm[VM_NAME_MAX + 1];
+	const char *path;
+
+	return parse_dest(dest, vm, &path) == 0;
 }
 
 /* The policy decides, as for every call: from the host (dom0) to vm, service bulkhead.Backup.

@@ -154,6 +154,10 @@ static int parse(int argc, char **argv, unsigned verb, struct backup_cli_args *a
 	}
 	if (r >= 0 && !a->dest)
 		r = -vmctl_usage_error(&vmctl_cmd_backup, "missing DEST");
+	if (r >= 0 && backup_cli_dest_is_vm(a->dest) && !backup_cli_vm_dest_is_valid(a->dest))
+		r = -vmctl_usage_error(&vmctl_cmd_backup,
+				       "'%s' is not a VM destination: write vm:VM:/absolute/path",
+				       a->dest);
 	return r < 0 ? VMCTL_EXIT_USAGE : VMCTL_EXIT_OK;
 }
 
