@@ -19,7 +19,7 @@ for p in bulkhead-settings bulkhead-ask qrexec-client; do
 	is "$(command -v "$p")" "/usr/bin/$p" "$p is on PATH"
 done
 
-for page in vmctl vmctl-policy bulkhead-settings bulkhead-ask qrexec-client vm-copy-to; do
+for page in vmctl vmctl-policy bulkhead-settings bulkhead-ask bulkhead-demo qrexec-client vm-copy-to; do
 	like "$(man -w "$page" 2>&1)" "^/usr/share/man/man1/$page\.1" "man $page is found"
 done
 out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings vmctl 2>&1 >/dev/null)
