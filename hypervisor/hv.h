@@ -150,6 +150,10 @@ int hv_vm_remove(struct bulkheadd *d, const char *name, struct hv_error *e);
 int hv_vm_start(struct bulkheadd *d, const char *name, struct hv_error *e);
 int hv_vm_shutdown(struct bulkheadd *d, const char *name, struct hv_error *e);
 int hv_vm_kill(struct bulkheadd *d, const char *name, struct hv_error *e);
+/* volume-copy.c: a running VM's private volume at this instant, copied into path (a new
+ * qcow2 file beside it) by libvirt's backup job; the caller deletes it. */
+int hv_vm_copy_volume(struct bulkheadd *d, const char *name, char *path, size_t size,
+		      struct hv_error *e);
 int hv_vm_set_property(struct bulkheadd *d, const char *name, const char *key, const char *value,
 		       struct hv_error *e);
 /* Every Bulkhead VM, in libvirt's order; *ret and each domain freed by the caller
