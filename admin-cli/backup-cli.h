@@ -4,6 +4,7 @@
  *   backup-passphrase.c  the passphrase from a terminal prompt, a file or an fd
  *   backup-progress.c    progress bar on a terminal, JSON lines with --json
  *   backup-vms.c         the VMs, their properties and volumes, over D-Bus from bulkheadd
+ *   backup-dest.c        DEST vm:VM:/path, a repository in a backup VM through the broker
  *   cmd-backup.c         the subcommands create, list, verify; backup-restore.c restore
  */
 #pragma once
@@ -56,8 +57,20 @@ struct backup_cli_vm {
 };
 int backup_vms_list(struct backup_cli_vm **ret, size_t *n);
 int backup_vm_volume(const char *name, char *buf, size_t size);
+/* A running VM's volume at this instant (bulkheadd's CopyVolume): a new file, ours to delete. */
+int backup_vm_copy_volume(const char *name, char *buf, size_t size);
+char *backup_vm_firewall(const char *name);
+int backup_vm_set_firewall(const char *name, const char *text);
 int backup_vm_create(const char *name, const struct backup_vm *from);
 int backup_vm_remove(const char *name);
+
+/* backup-dest.c: DEST names a directory in a VM (vm:VM:/path). */
+bool backup_cli_dest_is_vm(const char *dest);
+/* vm:VM:/absolute/path with a valid VM name. */
+bool backup_cli_vm_dest_is_valid(const char *dest);
+/* Policy check, then the call to the VM's bulkhead.Backup; prints what went wrong. */
+struct backup_store;
+int backup_cli_vm_store_open(const char *dest, bool create, struct backup_store **ret);
 
 int backup_cli_restore(const struct backup_cli_args *a, struct backup_repo *r);
 /* $XDG_CONFIG_HOME/bulkhead/policy.d, else ~/.config/bulkhead/policy.d; malloc'd. */

@@ -119,11 +119,16 @@ static int restore_vm(struct backup_repo *r, struct target *t, const struct back
 	t->created = true;
 	if (backup_vm_volume(t->name, path, sizeof(path)) < 0)
 		return -EIO;
-	if (t->vm->has_firewall)
-		fprintf(stderr,
-			"vmctl: backup: VM '%s': the backup's firewall rules are not "
-			"restored (this Bulkhead has no firewall yet)\n",
-			t->name);
+	if (t->vm->has_firewall) {
+		_cleanup_free_ char *rules = NULL;
+		int k = backup_blob_read(r, &t->vm->firewall, &rules);
+		if (k < 0)
+			return fprintf(stderr, "vmctl: backup: VM '%s': %s\n", t->name,
+				       backup_repo_error(r)),
+			       k;
+		if (backup_vm_set_firewall(t->name, rules) < 0)
+			return -EIO;
+	}
 	return write_volume(r, t, path, p);
 }
 

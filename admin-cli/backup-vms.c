@@ -102,6 +102,62 @@ int backup_vm_volume(const char *name, char *buf, size_t size)
 	return r == VMCTL_EXIT_OK && buf[0] == '/' ? 0 : -EIO;
 }
 
+/* bulkheadd's CopyVolume: a running VM's volume as it is now, in a new file to delete. */
+int backup_vm_copy_volume(const char *name, char *buf, size_t size)
+{
+	DBusMessage *call = manager_call_new("CopyVolume"), *reply;
+	const char *path = NULL;
+
+	if (!call || !dbus_message_append_args(call, DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID))
+		return -ENOMEM;
+	reply = manager_call(&vmctl_cmd_backup, call);
+	if (!reply)
+		return -EIO;
+	if (!dbus_message_get_args(reply, NULL, DBUS_TYPE_STRING, &path, DBUS_TYPE_INVALID) ||
+	    path[0] != '/' || str_copy(buf, size, path) < 0)
+		path = NULL;
+	dbus_message_unref(reply);
+	return path ? 0 : -EIO;
+}
+
+/* The VM's firewall rules, one a line (GetFirewall); malloc'd, NULL on failure (printed). */
+char *backup_vm_firewall(const char *name)
+{
+	_cleanup_free_ struct firewall_rules *rs = calloc(1, sizeof(*rs));
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+
+	if (!rs || vmctl_firewall_get(&vmctl_cmd_backup, name, rs) != VMCTL_EXIT_OK)
+		return NULL;
+	text = calloc(rs->n, FIREWALL_RULE_TEXT_MAX + 1);
+	for (size_t i = 0; text && i < rs->n; i++)
+		len += (size_t)sprintf(text + len, "%s\n", rs->text[i]);
+	return text ? TAKE_PTR(text) : strdup("");
+}
+
+/* Back from a backup: each line a rule; bulkheadd checks every one and keeps none if one is
+ * bad. */
+int backup_vm_set_firewall(const char *name, const char *text)
+{
+	_cleanup_free_ struct firewall_rules *rs = calloc(1, sizeof(*rs));
+
+	if (!rs)
+		return -ENOMEM;
+	for (const char *line = text; *line;) {
+		size_t len = strcspn(line, "\n");
+		if (rs->n >= FIREWALL_RULES_MAX || len > FIREWALL_RULE_TEXT_MAX)
+			return fprintf(stderr,
+				       "vmctl: backup: VM '%s': too many or too long "
+				       "firewall rules in the backup\n",
+				       name),
+			       -E2BIG;
+		memcpy(rs->text[rs->n], line, len);
+		rs->text[rs->n++][len] = '\0';
+		line += len + (line[len] == '\n');
+	}
+	return vmctl_firewall_set(&vmctl_cmd_backup, name, rs) == VMCTL_EXIT_OK ? 0 : -EIO;
+}
+
 static void add_prop(DBusMessageIter *dict, const char *key, const char *value)
 {
 	DBusMessageIter e, v;

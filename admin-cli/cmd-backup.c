@@ -9,12 +9,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "backup-cli.h"
 #include "macro.h"
 #include "paths.h"
+#include "store.h"
 #include "strutil.h"
 
 enum verb_bit { CREATE = 1, LIST = 2, VERIFY = 4, RESTORE = 8, ALL = 15 };
@@ -152,30 +154,44 @@ static int parse(int argc, char **argv, unsigned verb, struct backup_cli_args *a
 	}
 	if (r >= 0 && !a->dest)
 		r = -vmctl_usage_error(&vmctl_cmd_backup, "missing DEST");
-	/* The broker destination has a place in the storage interface (backup/store.h) only. */
-	if (r >= 0 && str_startswith(a->dest, "vm:"))
+	if (r >= 0 && backup_cli_dest_is_vm(a->dest) && !backup_cli_vm_dest_is_valid(a->dest))
 		r = -vmctl_usage_error(&vmctl_cmd_backup,
-				       "backups into a VM (%s) are not supported "
-				       "yet: DEST must be a directory",
+				       "'%s' is not a VM destination: write vm:VM:/absolute/path",
 				       a->dest);
 	return r < 0 ? VMCTL_EXIT_USAGE : VMCTL_EXIT_OK;
 }
 
+/* Whether DEST already holds a repository: 1, 0, or -errno. */
+static int has_repository(const char *dest, struct backup_store *vm_store)
+{
+	_cleanup_free_ char *header = NULL;
+
+	if (vm_store)
+		return vm_store->ops->exists(vm_store, "header");
+	header = str_new_printf("%s/header", dest);
+	return header && access(header, F_OK) == 0;
+}
+
 int backup_cli_open(const struct backup_cli_args *a, bool create, struct backup_repo **ret)
 {
-	_cleanup_free_ char *state = bulkhead_state_dir(), *header = NULL;
+	_cleanup_free_ char *state = bulkhead_state_dir();
 	struct backup_open_options o = { .create = create, .kdf = a->kdf, .state_dir = state };
+	struct backup_store *store = NULL;
 	struct backup_repo *r = NULL;
 	char *pass = NULL;
 	size_t len;
 	int k;
 
-	header = str_new_printf("%s/header", a->dest);
+	if (backup_cli_dest_is_vm(a->dest) && backup_cli_vm_store_open(a->dest, create, &store) < 0)
+		return -EIO;
 	/* Asked twice only for a new repository: a typo would lock every backup away. */
-	k = backup_passphrase_get(a, create && header && access(header, F_OK) < 0, &pass, &len);
-	if (k < 0)
+	k = backup_passphrase_get(a, create && has_repository(a->dest, store) == 0, &pass, &len);
+	if (k < 0) {
+		backup_store_free(store);
 		return k;
-	k = backup_repo_open(a->dest, pass, len, &o, &r);
+	}
+	k = store ? backup_repo_open_store(store, a->dest, pass, len, &o, &r)
+		  : backup_repo_open(a->dest, pass, len, &o, &r);
 	backup_passphrase_free(pass);
 	if (k < 0) {
 		fprintf(stderr, "vmctl: backup: %s\n",
@@ -203,7 +219,8 @@ char *backup_cli_policy_dir(void)
 	return str_new_printf("%s/.config/bulkhead/policy.d", home ? home : "");
 }
 
-/* The VMs to back up: those named (each must exist), or all; each must be halted. */
+/* The VMs to back up: those named (each must exist), or all; each halted or running (read
+ * through a consistent copy), none on its way up or down. */
 static int select_vms(const struct backup_cli_args *a, struct backup_cli_vm *vms, size_t n,
 		      struct backup_cli_vm **sel, size_t *n_sel)
 {
@@ -225,23 +242,35 @@ static int select_vms(const struct backup_cli_args *a, struct backup_cli_vm *vms
 	for (size_t k = 0; !a->n_vms && k < n; k++)
 		sel[(*n_sel)++] = &vms[k];
 	for (size_t i = 0; i < *n_sel; i++)
-		if (!streq(sel[i]->state, "Halted"))
+		if (!streq(sel[i]->state, "Halted") && !streq(sel[i]->state, "Running"))
 			return fprintf(stderr,
-				       "vmctl: backup: VM '%s' is %s: shut it down first (vmctl "
-				       "shutdown --wait %s); backups read halted VMs only\n",
-				       sel[i]->name, sel[i]->state, sel[i]->name),
+				       "vmctl: backup: VM '%s' is %s: wait until it is running or "
+				       "halted\n",
+				       sel[i]->name, sel[i]->state),
 			       -EBUSY;
 	return 0;
 }
 
+/* A halted VM's volume is read where it is; a running VM's through a copy of this instant,
+ * made by libvirt while it runs (copied[i] set: delete it when done). */
+static int volume_path(const struct backup_cli_vm *vm, char *path, size_t size, bool *copied)
+{
+	*copied = streq(vm->state, "Running");
+	if (*copied)
+		return backup_vm_copy_volume(vm->name, path, size);
+	return backup_vm_volume(vm->name, path, size);
+}
+
 static int make_sources(struct backup_cli_vm **sel, size_t n, struct backup_source *src,
-			char (*paths)[4096], uint64_t *total)
+			char (*paths)[4096], bool *copied, char **firewalls, uint64_t *total)
 {
 	struct stat st;
 
 	*total = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (backup_vm_volume(sel[i]->name, paths[i], sizeof(paths[i])) < 0)
+		if (!(firewalls[i] = backup_vm_firewall(sel[i]->name)))
+			return -EIO;
+		if (volume_path(sel[i], paths[i], sizeof(paths[i]), &copied[i]) < 0)
 			return -EIO;
 		if (stat(paths[i], &st) < 0)
 			return fprintf(stderr, "vmctl: backup: VM '%s': cannot read %s: %m\n",
@@ -251,9 +280,17 @@ static int make_sources(struct backup_cli_vm **sel, size_t n, struct backup_sour
 		src[i] = (struct backup_source){ .name = sel[i]->name,
 						 .props = sel[i]->props,
 						 .n_props = sel[i]->n_props,
-						 .volume_path = paths[i] };
+						 .volume_path = paths[i],
+						 .firewall = firewalls[i] };
 	}
 	return 0;
+}
+
+static void remove_copies(char (*paths)[4096], const bool *copied, size_t n)
+{
+	for (size_t i = 0; paths && copied && i < n; i++)
+		if (copied[i] && unlink(paths[i]) < 0 && errno != ENOENT)
+			fprintf(stderr, "vmctl: backup: cannot remove the copy %s: %m\n", paths[i]);
 }
 
 static void report_create(const struct backup_cli_args *a, const struct backup_stats *s,
@@ -309,18 +346,26 @@ static int run_create(const struct backup_cli_args *a)
 	_cleanup_free_ struct backup_cli_vm **sel = NULL;
 	_cleanup_free_ struct backup_source *src = NULL;
 	_cleanup_free_ char(*paths)[4096] = NULL;
+	_cleanup_free_ bool *copied = NULL;
+	_cleanup_free_ char **firewalls = NULL;
 	size_t n = 0, n_sel = 0;
 	uint64_t total;
+	int r = VMCTL_EXIT_FAILURE;
 
 	if (backup_vms_list(&vms, &n) < 0)
 		return VMCTL_EXIT_FAILURE;
 	sel = calloc(n + a->n_vms + 1, sizeof(*sel));
 	src = calloc(n + a->n_vms + 1, sizeof(*src));
 	paths = calloc(n + a->n_vms + 1, sizeof(*paths));
-	if (!sel || !src || !paths || select_vms(a, vms, n, sel, &n_sel) < 0 ||
-	    make_sources(sel, n_sel, src, paths, &total) < 0)
-		return VMCTL_EXIT_FAILURE;
-	return do_create(a, src, n_sel, total);
+	copied = calloc(n + a->n_vms + 1, sizeof(*copied));
+	firewalls = calloc(n + a->n_vms + 1, sizeof(*firewalls));
+	if (sel && src && paths && copied && firewalls && select_vms(a, vms, n, sel, &n_sel) >= 0 &&
+	    make_sources(sel, n_sel, src, paths, copied, firewalls, &total) >= 0)
+		r = do_create(a, src, n_sel, total);
+	remove_copies(paths, copied, n_sel);
+	for (size_t i = 0; firewalls && i < n_sel; i++)
+		free(firewalls[i]);
+	return r;
 }
 
 static void print_json_string(const char *s)
@@ -479,8 +524,9 @@ const struct vmctl_command vmctl_cmd_backup = {
 	.name = "backup",
 	.args = "create|list|verify|restore DEST [ID] [OPTIONS]",
 	.summary = "Encrypted, incremental backups of VMs",
-	.help = "  create [--vm VM]... DEST     back up halted VMs (all by default), their\n"
-		"                               properties and your policy.d\n"
+	.help = "  create [--vm VM]... DEST     back up VMs (all by default; a running one from a\n"
+		"                               copy of one instant), their properties, firewall\n"
+		"                               and your policy.d\n"
 		"  list DEST [--json]           the backups in DEST\n"
 		"  verify DEST [ID]             check every chunk of one backup, or of all\n"
 		"  restore DEST [ID] [--vm VM]... [--rename-prefix P] [--no-policy]\n"
@@ -491,6 +537,7 @@ const struct vmctl_command vmctl_cmd_backup = {
 		"                               (default 256M, 3)\n"
 		"  --reread                     read volumes even if unchanged since the last backup\n"
 		"  --json                       JSON progress lines and result on stdout\n"
+		"DEST: a directory, or vm:VM:/path in a backup VM (service bulkhead.Backup)\n"
 		"See vmctl-backup(1).\n",
 	.run = run_backup,
 };

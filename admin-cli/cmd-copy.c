@@ -137,16 +137,6 @@ static int parse_args(const struct vmctl_command *cmd, int argc, char **argv, st
 	return VMCTL_EXIT_OK;
 }
 
-/* SRC's broker socket (docs/interfaces.md) exists only while SRC runs. */
-static bool broker_running(const char *vm)
-{
-	_cleanup_free_ char *rt = bulkhead_runtime_dir();
-	char path[4096];
-
-	return rt && str_printf(path, sizeof(path), "%s/qrexec/%s.sock", rt, vm) > 0 &&
-	       access(path, F_OK) == 0;
-}
-
 /* Where vm-copy-to is inside the VM: the guest dir's bin, unless BULKHEAD_GUEST_BINDIR says
  * otherwise (the process-VM test bed, whose "VMs" are host processes). */
 static char *guest_program(bool move)
@@ -159,15 +149,13 @@ static char *guest_program(bool move)
 
 static _noreturn_ void exec_copy(const struct vmctl_command *cmd, bool move, struct copy_args *a)
 {
-	const char *env = getenv("BULKHEAD_QREXEC_CLIENT");
-	const char *client = env && env[0] ? env : BULKHEAD_BINDIR "/qrexec-client";
 	char **args = calloc((size_t)a->n_files + 10, sizeof(char *));
 	char *program = guest_program(move);
 	int n = 0;
 
 	if (!args || !program)
 		exit(VMCTL_EXIT_FAILURE);
-	args[n++] = (char *)"qrexec-client";
+	n++; /* qrexec-client */
 	args[n++] = (char *)"-d";
 	args[n++] = a->from;
 	args[n++] = (char *)"--command";
@@ -177,12 +165,7 @@ static _noreturn_ void exec_copy(const struct vmctl_command *cmd, bool move, str
 	args[n++] = a->to;
 	for (int i = 0; i < a->n_files; i++)
 		args[n++] = a->files[i];
-	if (access(client, X_OK) == 0)
-		execv(client, args);
-	else
-		execvp("qrexec-client", args);
-	fprintf(stderr, "vmctl: %s: cannot run qrexec-client (%s): %s\n", cmd->name, client,
-		strerror(errno));
+	vmctl_exec_qrexec_client(cmd->name, args);
 	exit(VMCTL_EXIT_FAILURE);
 }
 
@@ -195,7 +178,7 @@ static int run_common(const struct vmctl_command *cmd, bool move, int argc, char
 		free(a.files);
 		return r;
 	}
-	if (!broker_running(a.from)) {
+	if (!vmctl_broker_running(a.from)) {
 		fprintf(stderr,
 			"vmctl: %s: VM '%s' is not running (start it with 'vmctl start %s')\n",
 			cmd->name, a.from, a.from);

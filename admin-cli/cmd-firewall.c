@@ -13,41 +13,34 @@
 #include "manager-client.h"
 #include "strutil.h"
 
-#define RULES_MAX 256
-#define RULE_TEXT_MAX 300
-
-struct rules {
-	char text[RULES_MAX][RULE_TEXT_MAX + 1];
-	size_t n;
-};
-
-static int get_rules(const char *vm, struct rules *rs)
+int vmctl_firewall_get(const struct vmctl_command *cmd, const char *vm, struct firewall_rules *rs)
 {
 	DBusMessage *call = manager_call_new("GetFirewall"), *reply;
 	DBusMessageIter it, arr;
 
 	if (call)
 		dbus_message_append_args(call, DBUS_TYPE_STRING, &vm, DBUS_TYPE_INVALID);
-	reply = manager_call(&vmctl_cmd_firewall, call);
+	reply = manager_call(cmd, call);
 	if (!reply)
 		return VMCTL_EXIT_FAILURE;
 	rs->n = 0;
 	if (dbus_message_iter_init(reply, &it) &&
 	    dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_ARRAY) {
 		dbus_message_iter_recurse(&it, &arr);
-		for (;
-		     rs->n < RULES_MAX && dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRING;
+		for (; rs->n < FIREWALL_RULES_MAX &&
+		       dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRING;
 		     dbus_message_iter_next(&arr)) {
 			const char *s;
 			dbus_message_iter_get_basic(&arr, &s);
-			str_copy(rs->text[rs->n++], RULE_TEXT_MAX + 1, s);
+			str_copy(rs->text[rs->n++], FIREWALL_RULE_TEXT_MAX + 1, s);
 		}
 	}
 	dbus_message_unref(reply);
 	return VMCTL_EXIT_OK;
 }
 
-static int set_rules(const char *vm, const struct rules *rs)
+int vmctl_firewall_set(const struct vmctl_command *cmd, const char *vm,
+		       const struct firewall_rules *rs)
 {
 	DBusMessage *call = manager_call_new("SetFirewall"), *reply;
 	DBusMessageIter it, arr;
@@ -62,7 +55,7 @@ static int set_rules(const char *vm, const struct rules *rs)
 		}
 		dbus_message_iter_close_container(&it, &arr);
 	}
-	reply = manager_call(&vmctl_cmd_firewall, call);
+	reply = manager_call(cmd, call);
 	if (!reply)
 		return VMCTL_EXIT_FAILURE;
 	dbus_message_unref(reply);
@@ -83,13 +76,13 @@ static void print_json_string(const char *s)
 
 static int do_list(const char *vm, int argc, char **argv)
 {
-	static struct rules rs;
+	static struct firewall_rules rs;
 	bool json = argc == 1 && streq(argv[0], "--json");
 	int r;
 
 	if (argc > 1 || (argc == 1 && !json))
 		return vmctl_usage_error(&vmctl_cmd_firewall, "unexpected argument '%s'", argv[0]);
-	r = get_rules(vm, &rs);
+	r = vmctl_firewall_get(&vmctl_cmd_firewall, vm, &rs);
 	if (r != VMCTL_EXIT_OK)
 		return r;
 	if (json)
@@ -131,11 +124,11 @@ static int join_rule(int argc, char **argv, char *buf, size_t size)
 
 static int do_add(const char *vm, int argc, char **argv)
 {
-	static struct rules rs;
-	char rule[RULE_TEXT_MAX + 1];
+	static struct firewall_rules rs;
+	char rule[FIREWALL_RULE_TEXT_MAX + 1];
 	size_t at;
 	bool before = argc >= 2 && streq(argv[0], "--before");
-	int r = get_rules(vm, &rs);
+	int r = vmctl_firewall_get(&vmctl_cmd_firewall, vm, &rs);
 
 	if (r != VMCTL_EXIT_OK)
 		return r;
@@ -145,22 +138,23 @@ static int do_add(const char *vm, int argc, char **argv)
 					 rs.n);
 	if (join_rule(argc - (before ? 2 : 0), argv + (before ? 2 : 0), rule, sizeof(rule)) < 0)
 		return vmctl_usage_error(&vmctl_cmd_firewall, "add needs one rule: ACTION TARGET");
-	if (rs.n >= RULES_MAX)
-		return fprintf(stderr, "vmctl: firewall: %s has %d rules already\n", vm, RULES_MAX),
+	if (rs.n >= FIREWALL_RULES_MAX)
+		return fprintf(stderr, "vmctl: firewall: %s has %d rules already\n", vm,
+			       FIREWALL_RULES_MAX),
 		       VMCTL_EXIT_FAILURE;
 	memmove(rs.text[at], rs.text[at - 1], (rs.n - (at - 1)) * sizeof(rs.text[0]));
 	str_copy(rs.text[at - 1], sizeof(rs.text[0]), rule);
 	rs.n++;
-	return set_rules(vm, &rs);
+	return vmctl_firewall_set(&vmctl_cmd_firewall, vm, &rs);
 }
 
 /* By number, or by the rule's text as `list` prints it. */
 static int do_del(const char *vm, int argc, char **argv)
 {
-	static struct rules rs;
-	char rule[RULE_TEXT_MAX + 1] = "";
+	static struct firewall_rules rs;
+	char rule[FIREWALL_RULE_TEXT_MAX + 1] = "";
 	size_t at;
-	int r = get_rules(vm, &rs);
+	int r = vmctl_firewall_get(&vmctl_cmd_firewall, vm, &rs);
 
 	if (r != VMCTL_EXIT_OK)
 		return r;
@@ -174,16 +168,16 @@ static int do_del(const char *vm, int argc, char **argv)
 		       VMCTL_EXIT_FAILURE;
 	memmove(rs.text[at - 1], rs.text[at], (rs.n - at) * sizeof(rs.text[0]));
 	rs.n--;
-	return set_rules(vm, &rs);
+	return vmctl_firewall_set(&vmctl_cmd_firewall, vm, &rs);
 }
 
 static int do_reset(const char *vm, int argc, char **argv)
 {
-	static struct rules rs = { .text = { "allow *" }, .n = 1 };
+	static struct firewall_rules rs = { .text = { "allow *" }, .n = 1 };
 
 	if (argc > 0)
 		return vmctl_usage_error(&vmctl_cmd_firewall, "unexpected argument '%s'", argv[0]);
-	return set_rules(vm, &rs);
+	return vmctl_firewall_set(&vmctl_cmd_firewall, vm, &rs);
 }
 
 static int run_firewall(int argc, char **argv)

@@ -14,23 +14,7 @@
 #include "manager-client.h"
 #include "print.h"
 #include "strutil.h"
-
-/* As bulkheadd's vm_prop_keys, with the state: `vmctl prefs VM` shows every one. */
-static const char *const keys[] = {
-	"class",
-	"label",
-	"state",
-	"template",
-	"memory",
-	"vcpus",
-	"tags",
-	"default_dispvm",
-	"autostart",
-	"menu",
-	"template_for_dispvms",
-	"preload_dispvm_max",
-	"internal",
-};
+#include "vm-config.h"
 
 static int print_one(const char *name, const char *key, bool with_key)
 {
@@ -111,6 +95,18 @@ static int run_global(int argc, char **argv)
 	return global_show(PRINT_GLOBAL_KEY, argc == 2);
 }
 
+/* `vmctl prefs VM` shows bulkheadd's own list of keys (vm-config.c) and the state after the
+ * class, so a property added there shows here with no second list to keep. */
+static int print_all(const char *name)
+{
+	for (size_t i = 0; i < vm_prop_keys_count; i++) {
+		if (print_one(name, vm_prop_keys[i], true) != VMCTL_EXIT_OK ||
+		    (i == 0 && print_one(name, "state", true) != VMCTL_EXIT_OK))
+			return VMCTL_EXIT_FAILURE;
+	}
+	return VMCTL_EXIT_OK;
+}
+
 static int run_prefs(int argc, char **argv)
 {
 	if (streq(argv[1], "--global"))
@@ -125,10 +121,7 @@ static int run_prefs(int argc, char **argv)
 		return set_one(argv[1], argv[2], argv[3]);
 	if (argc == 3)
 		return print_one(argv[1], argv[2], false);
-	for (size_t i = 0; i < ELEMENTSOF(keys); i++)
-		if (print_one(argv[1], keys[i], true) != VMCTL_EXIT_OK)
-			return VMCTL_EXIT_FAILURE;
-	return VMCTL_EXIT_OK;
+	return print_all(argv[1]);
 }
 
 const struct vmctl_command vmctl_cmd_prefs = {

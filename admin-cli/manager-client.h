@@ -27,3 +27,15 @@ void manager_print_variant(FILE *f, DBusMessageIter *variant, bool json);
 void manager_print_json_string(FILE *f, const char *s);
 /* Is the next argument a VM name (not an option)? Prints the usage error if not. */
 int manager_check_name(const struct vmctl_command *cmd, const char *name);
+
+/* A VM's firewall as a whole list (GetFirewall, SetFirewall; cmd-firewall.c), for vmctl
+ * firewall and vmctl backup. Exit codes. */
+#define FIREWALL_RULES_MAX 256
+#define FIREWALL_RULE_TEXT_MAX 300
+struct firewall_rules {
+	char text[FIREWALL_RULES_MAX][FIREWALL_RULE_TEXT_MAX + 1];
+	size_t n;
+};
+int vmctl_firewall_get(const struct vmctl_command *cmd, const char *vm, struct firewall_rules *rs);
+int vmctl_firewall_set(const struct vmctl_command *cmd, const char *vm,
+		       const struct firewall_rules *rs);

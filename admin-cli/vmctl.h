@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #define VMCTL_EXIT_OK 0
@@ -48,3 +49,9 @@ void vmctl_print_command_help(FILE *f, const struct vmctl_command *cmd);
 /* One-line usage error for cmd ("vmctl: policy: unknown option '--x'"), returns 2. */
 int vmctl_usage_error(const struct vmctl_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* broker.c: the VM's qrexec-daemon is up (its control socket exists). */
+bool vmctl_broker_running(const char *vm);
+/* Exec $BULKHEAD_QREXEC_CLIENT, else BINDIR/qrexec-client, else qrexec-client on PATH, with
+ * args (args[0] is set here); returns only on failure, which it prints. */
+void vmctl_exec_qrexec_client(const char *cmd_name, char **args);

@@ -66,8 +66,8 @@ struct backup_vm {
 	size_t n_props;
 	struct backup_blob volume;
 	struct backup_file_id volume_id;
-	/* Reserved for the per-VM firewall rules (not written yet): a blob like the volume,
-	 * "firewall SIZE" in the manifest. Readers already accept and keep it. */
+	/* The VM's firewall rules, one a line: a blob like the volume, "firewall SIZE" in the
+	 * manifest. */
 	struct backup_blob firewall;
 	bool has_firewall;
 };
@@ -102,6 +102,12 @@ struct backup_open_options {
  * damaged or forged data, -ESTALE a replayed older backup, -EBUSY locked by another run. */
 int backup_repo_open(const char *dest, const char *pass, size_t pass_len,
 		     const struct backup_open_options *opts, struct backup_repo **ret);
+/* The same on a store already open (store.h; the VM store, store-vm.h), which the repository
+ * takes, even on failure. dest names it in messages ("vm:backupvm:/home/user/backups"). */
+struct backup_store;
+int backup_repo_open_store(struct backup_store *store, const char *dest, const char *pass,
+			   size_t pass_len, const struct backup_open_options *opts,
+			   struct backup_repo **ret);
 void backup_repo_free(struct backup_repo *r);
 /* The latest backup's number (0: none yet). */
 uint64_t backup_repo_latest(const struct backup_repo *r);
@@ -119,6 +125,8 @@ struct backup_source {
 	const struct backup_prop *props;
 	size_t n_props;
 	const char *volume_path;
+	/* Its firewall rules, one a line (NULL: none to keep). */
+	const char *firewall;
 };
 
 struct backup_stats {
@@ -140,6 +148,9 @@ int backup_manifest_load(struct backup_repo *r, uint64_t seq, struct backup_mani
 /* Write the blob's bytes to fd (a regular file: zero chunks become holes), checking each. */
 int backup_blob_restore(struct backup_repo *r, const struct backup_blob *b, int fd,
 			const struct backup_progress *p);
+/* A small blob (a policy file, firewall rules; at most BACKUP_POLICY_FILE_MAX) in memory,
+ * every chunk checked, NUL-terminated. */
+int backup_blob_read(struct backup_repo *r, const struct backup_blob *b, char **ret);
 /* Read and check every chunk of the blob without writing anything. */
 int backup_blob_verify(struct backup_repo *r, const struct backup_blob *b,
 		       const struct backup_progress *p);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -191,6 +192,21 @@ static int read_volume(struct creator *c, const char *path, struct backup_vm *ou
 	return 0;
 }
 
+/* The rules are text in memory; the chunker reads fds: a memfd joins the two. */
+static int add_firewall(struct creator *c, const char *rules, struct backup_vm *vm)
+{
+	_cleanup_close_ int fd = memfd_create("firewall", MFD_CLOEXEC);
+	size_t len = strlen(rules);
+
+	if (len > BACKUP_POLICY_FILE_MAX)
+		return backup_repo_fail(c->r, -E2BIG, "VM '%s': firewall rules too long", vm->name);
+	if (fd < 0 || fd_write_all(fd, rules, len) < 0 || lseek(fd, 0, SEEK_SET) < 0)
+		return backup_repo_fail(c->r, negative_errno(), "VM '%s': firewall rules: %m",
+					vm->name);
+	vm->has_firewall = true;
+	return chunk_fd(c, fd, &vm->firewall, false);
+}
+
 static int add_vm(struct creator *c, const struct backup_source *s, struct backup_vm *vm)
 {
 	if (!backup_vm_name_is_valid(s->name) || s->n_props > BACKUP_PROPS_MAX)
@@ -203,6 +219,11 @@ static int add_vm(struct creator *c, const struct backup_source *s, struct backu
 						"backed up",
 						s->name, s->props[i].key);
 		vm->props[vm->n_props++] = s->props[i];
+	}
+	if (s->firewall) {
+		int k = add_firewall(c, s->firewall, vm);
+		if (k < 0)
+			return k;
 	}
 	return read_volume(c, s->volume_path, vm);
 }

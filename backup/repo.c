@@ -145,27 +145,60 @@ static int open_store(struct backup_repo *r, const char *dest, bool create)
 	return 0;
 }
 
+/* The header, the codec, the chunker and the latest backup of a repository whose store is
+ * open. */
+static int open_repo(struct backup_repo *r, const char *dest, const char *pass, size_t pass_len,
+		     const struct backup_open_options *opts)
+{
+	int k = open_header(r, dest, pass, pass_len, opts);
+
+	if (k >= 0)
+		k = backup_codec_new(r->header.chunk_max, &r->codec);
+	if (k < 0)
+		return k;
+	backup_chunker_init(&r->chunker, r->keys->gear, r->header.chunk_min, r->header.chunk_avg,
+			    r->header.chunk_max);
+	return backup_latest_load(r, opts->state_dir);
+}
+
+static struct backup_repo *repo_new(const char *dest)
+{
+	struct backup_repo *r = calloc(1, sizeof(*r));
+
+	if (!r || sodium_init() < 0)
+		return free(r), NULL;
+	str_copy(r->dest, sizeof(r->dest), dest);
+	return r;
+}
+
 int backup_repo_open(const char *dest, const char *pass, size_t pass_len,
 		     const struct backup_open_options *opts, struct backup_repo **ret)
 {
-	struct backup_repo *r = calloc(1, sizeof(*r));
+	struct backup_repo *r = repo_new(dest);
 	int k;
 
-	if (!r || sodium_init() < 0)
-		return free(r), -ENOMEM;
-	str_copy(r->dest, sizeof(r->dest), dest);
+	if (!r)
+		return -ENOMEM;
 	k = open_store(r, dest, opts->create);
 	if (k >= 0)
-		k = open_header(r, dest, pass, pass_len, opts);
-	if (k >= 0)
-		k = backup_codec_new(r->header.chunk_max, &r->codec);
-	if (k >= 0) {
-		backup_chunker_init(&r->chunker, r->keys->gear, r->header.chunk_min,
-				    r->header.chunk_avg, r->header.chunk_max);
-		k = backup_latest_load(r, opts->state_dir);
-	}
+		k = open_repo(r, dest, pass, pass_len, opts);
 	*ret = r; /* also on failure: the caller reads backup_repo_error(), then frees */
 	return k;
+}
+
+int backup_repo_open_store(struct backup_store *store, const char *dest, const char *pass,
+			   size_t pass_len, const struct backup_open_options *opts,
+			   struct backup_repo **ret)
+{
+	struct backup_repo *r = repo_new(dest);
+
+	if (!r) {
+		backup_store_free(store);
+		return -ENOMEM;
+	}
+	r->store = store;
+	*ret = r;
+	return open_repo(r, dest, pass, pass_len, opts);
 }
 
 void backup_repo_free(struct backup_repo *r)

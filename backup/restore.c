@@ -81,10 +81,9 @@ int backup_blob_verify(struct backup_repo *r, const struct backup_blob *b,
 	return each_chunk(r, b, -1, p);
 }
 
-/* A policy file's content in memory (at most BACKUP_POLICY_FILE_MAX). */
-static int blob_to_memory(struct backup_repo *r, const struct backup_blob *b, char **ret)
+int backup_blob_read(struct backup_repo *r, const struct backup_blob *b, char **ret)
 {
-	_cleanup_free_ char *buf = malloc(b->size + 1);
+	_cleanup_free_ char *buf = b->size <= BACKUP_POLICY_FILE_MAX ? malloc(b->size + 1) : NULL;
 	const uint8_t *plain;
 	size_t off = 0;
 	int k = buf ? 0 : -ENOMEM;
@@ -95,8 +94,10 @@ static int blob_to_memory(struct backup_repo *r, const struct backup_blob *b, ch
 			memcpy(buf + off, plain, b->chunks[i].len);
 		off += b->chunks[i].len;
 	}
-	if (k >= 0)
+	if (k >= 0) {
+		buf[b->size] = '\0';
 		*ret = TAKE_PTR(buf);
+	}
 	return k;
 }
 
@@ -153,7 +154,7 @@ int backup_policy_restore(struct backup_repo *r, const struct backup_manifest *m
 		return backup_repo_fail(r, k < 0 ? k : negative_errno(), "Cannot open %s", dir);
 	for (size_t i = 0; k >= 0 && i < m->n_policies; i++) {
 		_cleanup_free_ char *data = NULL;
-		k = blob_to_memory(r, &m->policies[i].blob, &data);
+		k = backup_blob_read(r, &m->policies[i].blob, &data);
 		if (k >= 0 && (k = restore_one(dirfd, &m->policies[i], data, m->seq)) < 0)
 			backup_repo_fail(r, k, "Cannot write %s/%s: %s", dir, m->policies[i].name,
 					 strerror(-k));

@@ -127,11 +127,12 @@ static void publish(struct vms_page *v)
 
 	g_variant_builder_init(&b, G_VARIANT_TYPE_STRING_ARRAY);
 	for (; more; more = gtk_tree_model_iter_next(GTK_TREE_MODEL(v->store), &it)) {
-		g_autofree char *n = NULL, *st = NULL, *l = NULL, *c = NULL, *t = NULL;
+		g_autofree char *n = NULL, *st = NULL, *l = NULL, *c = NULL, *t = NULL, *net = NULL;
 		gtk_tree_model_get(GTK_TREE_MODEL(v->store), &it, COL_NAME, &n, COL_STATE, &st,
-				   COL_LABEL, &l, COL_CLASS, &c, COL_TEMPLATE, &t, -1);
+				   COL_LABEL, &l, COL_CLASS, &c, COL_TEMPLATE, &t, COL_NET, &net,
+				   -1);
 		g_variant_builder_add_value(&b, g_variant_new_take_string(g_strdup_printf(
-							"%s %s %s %s %s", n, st, l, c, t)));
+							"%s %s %s %s %s %s", n, st, l, c, t, net)));
 	}
 	if (v->s->vms_action)
 		g_simple_action_set_state(v->s->vms_action, g_variant_builder_end(&b));

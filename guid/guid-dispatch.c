@@ -6,6 +6,7 @@
  * it rejects is logged (type, window, length — never the raw payload) and ends this guid.
  */
 #include <errno.h>
+#include <unistd.h>
 
 #include "guid.h"
 #include "log.h"
@@ -18,6 +19,17 @@ static int violation(const struct msg *untrusted, const char *why)
 	return log_error_errno(EPROTO,
 			       "Protocol violation: %s (type %u %s, window 0x%x, length %u)", why,
 			       untrusted->type, name ?: "unknown", untrusted->id, untrusted->len);
+}
+
+/* Whoever waits for this VM's GUI (bulkheadd's disposable pool) may go on. Best effort: a
+ * caller that went away changes nothing here. */
+static void signal_ready(struct guid *g)
+{
+	if (g->ready_fd < 0)
+		return;
+	(void)!write(g->ready_fd, "ready\n", 6);
+	close(g->ready_fd);
+	g->ready_fd = -1;
 }
 
 /* The agent speaks first; the answer carries the agreed version and the host screen size. */
@@ -36,7 +48,10 @@ static int handshake(struct guid *g, const struct gui_agent_msg *m)
 	g->version = hello.version;
 	g->handshake_done = true;
 	log_info("Agent connected, protocol %u.%u", hello.version >> 16, hello.version & 0xffff);
-	return guid_send32(g, GUI_MSG_HELLO, 0, &hello, sizeof(hello));
+	int r = guid_send32(g, GUI_MSG_HELLO, 0, &hello, sizeof(hello));
+	if (r >= 0)
+		signal_ready(g);
+	return r;
 }
 
 static int route(struct guid *g, const struct gui_agent_msg *m)

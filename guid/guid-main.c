@@ -5,6 +5,11 @@
  * non-blocking and everything toward the VM is queued with a hard bound (guid-outq.c).
  *
  *   guid --domain NAME --label COLOUR --channel SPEC [--display DISPLAY] [--allow-fullscreen]
+ *        [--ready-fd N]
+ *
+ * --ready-fd: bulkheadd pauses a preloaded disposable only once its GUI is connected, so that
+ * taking one from the pool costs no X server start; guid writes "ready\n" there after the
+ * handshake and closes it.
  *
  * Exit status: 0 when the VM closed the channel, 1 on a protocol violation or a fatal error.
  *
@@ -12,6 +17,8 @@
  * and the session bus for notifications; BULKHEAD_CLIPBOARD_TEXT_MAX/_IMAGE_MAX set its limits.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -31,9 +38,23 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: guid --domain NAME --label COLOUR --channel SPEC [--display DISPLAY]\n"
-		   "            [--allow-fullscreen]\n"
+		   "            [--allow-fullscreen] [--ready-fd N]\n"
 		   "Show a VM's windows on the host display, framed in the VM's label colour.\n"
 		   "COLOUR: red, orange, yellow, green, gray, blue, purple, black or #rrggbb.\n");
+}
+
+/* An fd the caller left open for us: a number, and open, or a clear error now. */
+static int parse_ready_fd(const char *arg, int *ret)
+{
+	char *end;
+	long fd;
+
+	errno = 0;
+	fd = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || fd < 3 || fd > INT_MAX || fcntl((int)fd, F_GETFD) < 0)
+		return log_error_errno(EBADF, "--ready-fd %s: not an open file descriptor", arg);
+	*ret = (int)fd;
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct guid_config *cfg)
@@ -44,6 +65,7 @@ static int parse_args(int argc, char **argv, struct guid_config *cfg)
 		{ "channel", required_argument, NULL, 'c' },
 		{ "display", required_argument, NULL, 'D' },
 		{ "allow-fullscreen", no_argument, NULL, 'f' },
+		{ "ready-fd", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{},
@@ -66,6 +88,10 @@ static int parse_args(int argc, char **argv, struct guid_config *cfg)
 			break;
 		case 'f':
 			cfg->allow_fullscreen = true;
+			break;
+		case 'r':
+			if (parse_ready_fd(optarg, &cfg->ready_fd) < 0)
+				return -EINVAL;
 			break;
 		case 'h':
 			usage(stdout);
@@ -214,7 +240,7 @@ static int enter_sandbox(struct guid *g)
 
 int main(int argc, char **argv)
 {
-	struct guid_config cfg = { 0 };
+	struct guid_config cfg = { .ready_fd = -1 };
 	struct guid g = { .cfg = &cfg, .chan = -1 };
 	int r;
 
@@ -223,6 +249,7 @@ int main(int argc, char **argv)
 	log_parse_environment();
 	if (parse_args(argc, argv, &cfg) < 0)
 		return 2;
+	g.ready_fd = cfg.ready_fd;
 	static char ident[VM_NAME_MAX + 8];
 	snprintf(ident, sizeof(ident), "guid[%s]", cfg.domain);
 	log_set_ident(ident);

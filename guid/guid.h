@@ -28,6 +28,7 @@ struct guid_config {
 	const char *display;
 	const char *channel;
 	bool allow_fullscreen;
+	int ready_fd; /* --ready-fd: told "ready" once the agent's handshake is done, or -1 */
 };
 
 struct guid_window {
@@ -92,6 +93,7 @@ struct guid {
 	Cursor cursors[GUI_CURSOR_FONT_GLYPHS];
 	uint32_t cursor_shape;
 	int chan;
+	int ready_fd; /* the config's --ready-fd until the handshake, then -1 */
 	struct msg_reader reader;
 	struct guid_outq outq;
 	bool handshake_done;

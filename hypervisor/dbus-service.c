@@ -43,6 +43,8 @@ static const char introspection_xml[] = DBUS_INTROSPECT_1_0_XML_DOCTYPE_DECL_NOD
 	"<arg name='rules' type='as' direction='out'/></method>\n"
 	"  <method name='SetFirewall'><arg name='name' type='s' direction='in'/>"
 	"<arg name='rules' type='as' direction='in'/></method>\n"
+	"  <method name='CopyVolume'><arg name='name' type='s' direction='in'/>"
+	"<arg name='path' type='s' direction='out'/></method>\n"
 	"  <signal name='StateChanged'><arg name='name' type='s'/><arg name='state' type='s'/>"
 	"</signal>\n"
 	" </interface>\n"
@@ -306,6 +308,21 @@ static DBusMessage *m_get_property(struct bulkheadd *d, DBusMessage *call)
 	return reply;
 }
 
+/* A consistent copy of a running VM's volume, for `vmctl backup`: its path. */
+static DBusMessage *m_copy_volume(struct bulkheadd *d, DBusMessage *call)
+{
+	struct hv_error e = { 0 };
+	char path[HV_PATH_MAX + 32];
+	const char *p = path;
+	DBusMessage *reply;
+
+	if (hv_vm_copy_volume(d, arg_name(call), path, sizeof(path), &e) < 0)
+		return error_reply(call, &e);
+	reply = dbus_message_new_method_return(call);
+	dbus_message_append_args(reply, DBUS_TYPE_STRING, &p, DBUS_TYPE_INVALID);
+	return reply;
+}
+
 static DBusMessage *m_set_property(struct bulkheadd *d, DBusMessage *call)
 {
 	struct hv_error e = { 0 };
@@ -444,6 +461,7 @@ static const struct method {
 	{ MANAGER_NAME, "ListApplications", "s", m_list_apps },
 	{ MANAGER_NAME, "SyncMenu", "s", m_sync_menu },
 	{ MANAGER_NAME, "GetFirewall", "s", m_get_firewall },
+	{ MANAGER_NAME, "CopyVolume", "s", m_copy_volume },
 	{ MANAGER_NAME, "SetFirewall", "sas", m_set_firewall },
 	{ DBUS_INTERFACE_INTROSPECTABLE, "Introspect", "", m_introspect },
 };

@@ -7,9 +7,10 @@
  * destroys the domain, and when libvirt reports it stopped, removes every file it had.
  *
  * The pool: for each disposable template, preload_dispvm_max disposables are started ahead,
- * paused once their agent has answered (the daemon's <vm>.ready file), and resumed when taken,
- * so a request costs a resume rather than a boot. The pool shrinks when the host runs short
- * of memory and is drained before its template starts (they share its volume).
+ * paused once their agent has answered (the daemon's <vm>.ready file) and their GUI is
+ * connected (guid's --ready-fd), and resumed when taken, so a request costs a resume rather
+ * than a boot. The pool shrinks when the host runs short of memory and is drained before its
+ * template starts (they share its volume).
  *
  * Who may ask: <runtime>/dispvm.sock (0600 in the private runtime dir, same uid checked), one
  * line "TEMPLATE\n" answered by "OK NAME\n" or "ERR reason\n": the qrexec daemons for
@@ -36,6 +37,9 @@
 DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir)
 
 #define POOL_TICK_MS 500
+/* A pool refill waits this long after a disposable was taken: under TCG a booting VM keeps a
+ * core busy for seconds, and the disposable just taken is starting what its user waits for. */
+#define REFILL_DELAY_MS 4000
 /* Room kept free for the host and for VMs the user starts: the pool never eats into it. */
 #define POOL_RESERVE_MIB 2048
 #define DAEMON_SOCKET_WAIT_MS 5000
@@ -209,19 +213,21 @@ static struct hv_dispvm *pooled(struct bulkheadd *d, const char *template_name, 
 int hv_dispvm_take(struct bulkheadd *d, const char *template_name, char *name, size_t size,
 		   struct hv_error *e)
 {
-	struct hv_dispvm *v = pooled(d, template_name, true);
+	/* A paused one is ready; one still booting is closer to ready than a new one. */
+	struct hv_dispvm *v = pooled(d, template_name, true) ?: pooled(d, template_name, false);
 	_cleanup_(virDomainFreep) virDomainPtr dom =
 		v ? virDomainLookupByName(d->conn, v->name) : NULL;
 	int r;
 
-	if (v && dom && virDomainResume(dom) == 0) {
+	if (v && dom && (!v->paused || virDomainResume(dom) == 0)) {
+		log_info("Took preloaded disposable %s of %s%s", v->name, template_name,
+			 v->paused ? "" : " (still booting)");
 		v->preload = v->paused = false;
-		log_info("Took preloaded disposable %s of %s", v->name, template_name);
 		r = str_copy(name, size, v->name);
 	} else {
 		r = start_new(d, template_name, false, name, size, e);
 	}
-	hv_dispvm_pool_refill(d);
+	d->dispvm_refill_ticks = REFILL_DELAY_MS / POOL_TICK_MS;
 	return r;
 }
 
@@ -333,7 +339,9 @@ int hv_dispvm_drain(struct bulkheadd *d, const char *template_name, struct hv_er
 	return 0;
 }
 
-/* Preloaded and its agent answered: pause it until someone takes it. */
+/* Preloaded, its agent answered and its GUI is connected: pause it until someone takes it.
+ * Waiting for the GUI too means a taken disposable's first window costs no X server start and
+ * no guid handshake, which under TCG are seconds. */
 static void pause_if_ready(struct bulkheadd *d, struct hv_dispvm *v)
 {
 	char ready[HV_PATH_MAX];
@@ -341,7 +349,7 @@ static void pause_if_ready(struct bulkheadd *d, struct hv_dispvm *v)
 
 	if (str_printf(ready, sizeof(ready), "%s/qrexec/%s.ready", d->paths.runtime_dir, v->name) <
 		    0 ||
-	    access(ready, F_OK) < 0)
+	    access(ready, F_OK) < 0 || !hv_supervisor_gui_ready(d, v->name))
 		return;
 	dom = virDomainLookupByName(d->conn, v->name);
 	if (dom && virDomainSuspend(dom) == 0) {
@@ -360,7 +368,9 @@ static void on_tick(int timer, void *opaque)
 		if (d->dispvms[i].name[0] && d->dispvms[i].preload && !d->dispvms[i].paused)
 			pause_if_ready(d, &d->dispvms[i]);
 	/* Every 10 s: the host's memory may have changed, and with it what the pool may hold. */
-	if (++ticks % (10000 / POOL_TICK_MS) == 0)
+	if (d->dispvm_refill_ticks > 0 && --d->dispvm_refill_ticks == 0)
+		hv_dispvm_pool_refill(d);
+	else if (++ticks % (10000 / POOL_TICK_MS) == 0 && d->dispvm_refill_ticks == 0)
 		hv_dispvm_pool_refill(d);
 }
 

@@ -183,6 +183,11 @@ static bool guest_has_gui(const char *dir)
 	       access(path, X_OK) == 0;
 }
 
+bool hv_host_guest_gui(void)
+{
+	return guest_has_gui(guest_dir());
+}
+
 /* Under /usr the guest sees the dir as it is; elsewhere its parent is shared over 9p. */
 static int guest_dir_config(const char *dir, struct vm_host_config *h, char *parent, size_t size)
 {

@@ -62,6 +62,8 @@ struct hv_host_files {
 	char initrd[HV_PATH_MAX];
 };
 int hv_host_prepare_boot(const struct hv_paths *p, struct hv_host_files *ret);
+/* VMs get an X server and the gui agent (what the domain's bulkhead.gui= says). */
+bool hv_host_guest_gui(void);
 int hv_host_create_volume(const struct hv_paths *p, const char *name);
 /* uuid: the existing domain's when redefining, else NULL. */
 int hv_host_domain_xml(const struct hv_paths *p, const struct hv_host_files *files,
@@ -88,6 +90,9 @@ struct hv_daemon {
 	int restarts;
 	int respawn_timer; /* -1, or a pending restart of a daemon that died */
 	bool disposable;   /* qrexec-daemon --disposable: the VM goes when its daemon does */
+	bool gui_wanted;   /* a guid runs for it: the guest has a display and bulkheadd one */
+	bool gui_ready;	   /* that guid's agent has connected */
+	int gui_ready_fd;  /* read end of guid's --ready-fd pipe, or -1 */
 	struct bulkheadd *owner;
 	bool vm_running;
 };
@@ -117,6 +122,7 @@ struct bulkheadd {
 	struct hv_pending *pending;
 	struct hv_dispvm dispvms[HV_DISPVM_MAX];
 	int dispvm_listen, dispvm_watch, dispvm_timer;
+	unsigned dispvm_refill_ticks; /* pool ticks until the pool is refilled; 0: none pending */
 	bool quit;
 };
 
@@ -144,6 +150,10 @@ int hv_vm_remove(struct bulkheadd *d, const char *name, struct hv_error *e);
 int hv_vm_start(struct bulkheadd *d, const char *name, struct hv_error *e);
 int hv_vm_shutdown(struct bulkheadd *d, const char *name, struct hv_error *e);
 int hv_vm_kill(struct bulkheadd *d, const char *name, struct hv_error *e);
+/* volume-copy.c: a running VM's private volume at this instant, copied into path (a new
+ * qcow2 file beside it) by libvirt's backup job; the caller deletes it. */
+int hv_vm_copy_volume(struct bulkheadd *d, const char *name, char *path, size_t size,
+		      struct hv_error *e);
 int hv_vm_set_property(struct bulkheadd *d, const char *name, const char *key, const char *value,
 		       struct hv_error *e);
 /* Every Bulkhead VM, in libvirt's order; *ret and each domain freed by the caller
@@ -206,6 +216,8 @@ void hv_supervisor_vm_started(struct bulkheadd *d, const char *name, const char 
 			      bool disposable);
 /* The VM's firewall changed: its net-filter re-reads the compiled rules (SIGHUP). */
 void hv_supervisor_reload_filter(struct bulkheadd *d, const char *name);
+/* The VM's GUI is connected to its guid, or it has none: nothing of it is left to start. */
+bool hv_supervisor_gui_ready(struct bulkheadd *d, const char *name);
 void hv_supervisor_vm_stopped(struct bulkheadd *d, const char *name);
 /* SIGCHLD: reap the daemons that exited; restart those whose VM still runs. */
 void hv_supervisor_reap(struct bulkheadd *d);

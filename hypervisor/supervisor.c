@@ -10,6 +10,7 @@
  * own in this process, and a waitpid(-1) here would steal them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "hv.h"
 #include "log.h"
 #include "strutil.h"
@@ -56,10 +58,25 @@ static struct hv_daemon *find(struct bulkheadd *d, const char *name, bool create
 			free_slot = &d->daemons[i];
 	}
 	if (create && free_slot) {
-		*free_slot = (struct hv_daemon){ .respawn_timer = -1, .owner = d };
+		*free_slot =
+			(struct hv_daemon){ .respawn_timer = -1, .gui_ready_fd = -1, .owner = d };
 		str_copy(free_slot->vm, sizeof(free_slot->vm), name);
 	}
 	return create ? free_slot : NULL;
+}
+
+static void close_ready_pipe(struct hv_daemon *dm)
+{
+	if (dm->gui_ready_fd >= 0)
+		close(dm->gui_ready_fd);
+	dm->gui_ready_fd = -1;
+}
+
+/* The VM and all its daemons are gone: the slot is free. */
+static void release(struct hv_daemon *dm)
+{
+	close_ready_pipe(dm);
+	dm->vm[0] = '\0';
 }
 
 static bool any_alive(const struct hv_daemon *dm)
@@ -81,9 +98,18 @@ static void remove_control_socket(struct bulkheadd *d, const char *vm)
 		unlink(path);
 }
 
-static _noreturn_ void exec_daemon(const char *exe, const char *const argv[])
+/* guid's --ready-fd: the pipe's write end becomes the child's fd 3. */
+#define READY_FD 3
+#define READY_FD_ARG "3"
+
+static _noreturn_ void exec_daemon(const char *exe, const char *const argv[], int ready_fd)
 {
 	sigset_t none;
+
+	/* dup2 onto another number drops O_CLOEXEC; onto itself it keeps it. */
+	if (ready_fd >= 0 &&
+	    (ready_fd == READY_FD ? fcntl(ready_fd, F_SETFD, 0) : dup2(ready_fd, READY_FD)) < 0)
+		_exit(127);
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -93,13 +119,13 @@ static _noreturn_ void exec_daemon(const char *exe, const char *const argv[])
 	_exit(127);
 }
 
-/* guid only with a host display to draw on; net-filter (which runs the VM's passt) only for a
+/* guid only with a host display to draw on and a guest display to show; net-filter (which runs the VM's passt) only for a
  * VM with a NIC; qrexec-daemon always. */
 static bool wanted(const struct hv_daemon *dm, enum hv_daemon_kind k, const char *exe)
 {
 	const char *display = getenv("DISPLAY");
 
-	if (k == HV_DAEMON_GUID && (!display || !display[0]))
+	if (k == HV_DAEMON_GUID && (!display || !display[0] || !hv_host_guest_gui()))
 		return false;
 	if (k == HV_DAEMON_NETFILTER && !dm->net)
 		return false;
@@ -132,7 +158,8 @@ static int channel_argv(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemo
 						   dm->disposable ? "--disposable" : NULL, NULL });
 	else
 		set_argv(a, (const char *const[]){ a->exe, "--domain", dm->vm, "--label", dm->label,
-						   "--channel", a->sock, NULL });
+						   "--channel", a->sock, "--ready-fd", READY_FD_ARG,
+						   NULL });
 	return r;
 }
 
@@ -170,17 +197,35 @@ static int build_argv(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_
 	}
 }
 
+/* A new guid, a new pipe: whatever an earlier one said is of a GUI that is gone. */
+static int open_ready_pipe(struct hv_daemon *dm, int ready[2])
+{
+	close_ready_pipe(dm);
+	dm->gui_wanted = true;
+	dm->gui_ready = false;
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return -errno;
+	fd_set_nonblock(ready[0], true);
+	dm->gui_ready_fd = ready[0];
+	return 0;
+}
+
 static void spawn(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_kind k)
 {
 	struct spawn_args a;
+	int ready[2] = { -1, -1 };
 	pid_t pid;
 
 	if (hv_program_path(kinds[k].env, kinds[k].dir, kinds[k].name, a.exe, sizeof(a.exe)) < 0 ||
 	    !wanted(dm, k, a.exe) || build_argv(d, dm, k, &a) < 0)
 		return;
+	if (k == HV_DAEMON_GUID && open_ready_pipe(dm, ready) < 0)
+		return (void)log_error_errno(errno, "pipe for guid of %s: %m", dm->vm);
 	pid = fork();
 	if (pid == 0)
-		exec_daemon(a.exe, a.argv);
+		exec_daemon(a.exe, a.argv, ready[1]);
+	if (ready[1] >= 0)
+		close(ready[1]);
 	if (pid < 0)
 		return (void)log_error_errno(errno, "fork for %s of %s: %m", kinds[k].name, dm->vm);
 	dm->pid[k] = pid;
@@ -236,9 +281,25 @@ void hv_supervisor_vm_stopped(struct bulkheadd *d, const char *name)
 			kill(dm->pid[k], SIGTERM);
 	if (!any_alive(dm)) {
 		remove_control_socket(d, dm->vm);
-		dm->vm[0] = '\0';
+		release(dm);
 	}
 	hv_supervisor_reap(d);
+}
+
+bool hv_supervisor_gui_ready(struct bulkheadd *d, const char *name)
+{
+	struct hv_daemon *dm = find(d, name, false);
+	char buf[8];
+
+	if (!dm)
+		return false;
+	if (!dm->gui_wanted || dm->gui_ready)
+		return true;
+	if (dm->gui_ready_fd >= 0 && read(dm->gui_ready_fd, buf, sizeof(buf)) > 0) {
+		dm->gui_ready = true;
+		close_ready_pipe(dm);
+	}
+	return dm->gui_ready;
 }
 
 void hv_supervisor_reload_filter(struct bulkheadd *d, const char *name)
@@ -258,7 +319,7 @@ static void on_respawn(int timer, void *opaque)
 	if (dm->vm_running)
 		spawn_missing(dm->owner, dm);
 	else if (!any_alive(dm))
-		dm->vm[0] = '\0';
+		release(dm);
 }
 
 static void reap_one(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_kind k)
@@ -279,7 +340,7 @@ static void reap_one(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_k
 		if (k == HV_DAEMON_QREXEC)
 			remove_control_socket(d, dm->vm);
 		if (!any_alive(dm) && dm->respawn_timer < 0)
-			dm->vm[0] = '\0';
+			release(dm);
 	} else if (dm->restarts++ < MAX_RESTARTS && dm->respawn_timer < 0) {
 		dm->respawn_timer = virEventAddTimeout(RESPAWN_DELAY_MS, on_respawn, dm, NULL);
 	}

@@ -5,9 +5,10 @@
  * socketpair (passt --fd), so it needs no socket file it could not create once it has dropped
  * to `nobody`, and it lives and dies with this link. Both speak frames as a 4-byte big-endian
  * length and an Ethernet frame. Every frame from the guest is parsed
- * (net-frame.c) and matched against the VM's rules (net-rules.c) before passt sees it; frames
- * from passt go to the guest as they are (passt only answers what the guest began: no port is
- * forwarded inbound).
+ * (net-frame.c) and matched against the VM's rules (net-rules.c) before passt sees it; passt's
+ * bytes go to the guest as they are (passt only answers what the guest began: no port is
+ * forwarded inbound). Each direction has a queue: a slow side is buffered for, then no longer
+ * read from; no frame is ever dropped for lack of room, or cut.
  *
  *   net-filter --domain NAME --guest SOCK --passt PASST-PROGRAM --rules FILE
  *
@@ -15,7 +16,7 @@
  * packet, for flows already open too, since every packet is judged, not only a flow's first.
  *
  * Trust: the guest's frames are hostile; the rules file and passt are the host's. A rules file
- * that is missing or does not parse denies everything. A framing error from either peer ends
+ * that is missing or does not parse denies everything. A framing error from the guest ends
  * the process (only this VM's link); bulkheadd restarts it. Once both links are up it runs in
  * its sandbox (common/sandbox-profiles.c): no socket, no exec, no kill, only the rules' dir.
  */
@@ -49,17 +50,15 @@
 #define RULES_FILE_MAX (NET_RULES_MAX * (NET_RULE_TEXT_MAX + 1))
 #define DENY_LOGS_PER_LOAD 20
 
-/* One direction of the link: the frame being read, then written, one at a time. */
-struct link {
-	int in, out;
-	uint8_t *buf; /* 4 + NET_FRAME_MAX */
-	size_t have;  /* bytes of the frame read so far */
-	size_t need;  /* 4 until the length prefix is read, then the whole frame's */
-	size_t sent;  /* bytes of a whole frame written so far */
-	bool full;    /* a whole frame waits to be written */
-};
-
-enum { FROM_GUEST, FROM_PASST };
+/* The buffers, sized so that passt never finds its socket full while the guest's TCP windows
+ * are open: passt drops a frame it cannot write at once (its TCP then waits for a timeout to
+ * send it again), so here a slow guest must mean queued bytes, not lost frames. Most of
+ * TO_GUEST is never touched (malloc maps it lazily). */
+#define TO_GUEST_QUEUE (4u << 20)
+#define FROM_GUEST_QUEUE (256u << 10)
+#define TO_PASST_QUEUE (1u << 20)
+#define PASST_SNDBUF (4 << 20) /* passt's end of the socketpair: the kernel's share of the above */
+#define FRAME_BUF (4 + NET_FRAME_MAX)
 
 struct filter {
 	const char *domain, *guest_path, *passt_exe, *rules_path;
@@ -67,8 +66,10 @@ struct filter {
 	pid_t passt_pid;
 	struct net_ruleset rules;
 	unsigned long passed, denied, dropped;
-	struct link link[2];
-	uint8_t buf[2][4 + NET_FRAME_MAX];
+	/* guest -> from_guest -> (judged, one whole frame at a time) -> to_passt -> passt;
+	 * passt -> to_guest -> guest, as it is: passt's framing is the host's, and QEMU checks it. */
+	struct net_queue from_guest, to_passt, to_guest;
+	uint8_t frame[FRAME_BUF];
 };
 
 static void load_rules(struct filter *f)
@@ -149,63 +150,71 @@ static bool allowed(struct filter *f, const uint8_t *untrusted_frame, size_t len
 	return false;
 }
 
-/* Read what there is of the direction's current frame. 1 when the frame is whole. */
-static int fill(struct link *l)
+/* Move every whole frame the guest has sent through the filter, as long as to_passt has room
+ * for it; what does not fit waits in from_guest, and the guest is not read meanwhile. */
+static int judge_frames(struct filter *f)
 {
-	ssize_t n = read(l->in, l->buf + l->have, l->need - l->have);
 	uint32_t len;
 
-	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	if (n == 0)
-		return -ECONNRESET;
-	l->have += (size_t)n;
-	if (l->need == 4 && l->have == 4) {
-		len = unaligned_read_be32(l->buf);
+	while (net_queue_peek(&f->from_guest, f->frame, 4) == 4) {
+		len = unaligned_read_be32(f->frame);
 		if (len < NET_FRAME_MIN || len > NET_FRAME_MAX)
 			return -EBADMSG;
-		l->need = 4 + len;
+		if (f->from_guest.len < 4 + len || net_queue_room(&f->to_passt) < 4 + len)
+			return 0;
+		net_queue_peek(&f->from_guest, f->frame, 4 + len);
+		net_queue_consume(&f->from_guest, 4 + len);
+		if (allowed(f, f->frame + 4, len)) {
+			net_queue_push(&f->to_passt, f->frame, 4 + len);
+			f->passed++;
+		}
 	}
-	return l->have == l->need && l->need > 4;
-}
-
-/* Write what the peer takes of a whole frame; when all of it is gone, start the next. */
-static int drain(struct link *l)
-{
-	ssize_t n = write(l->out, l->buf + l->sent, l->need - l->sent);
-
-	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	l->sent += (size_t)n;
-	if (l->sent == l->need)
-		*l = (struct link){ .in = l->in, .out = l->out, .buf = l->buf, .need = 4 };
 	return 0;
 }
 
-/* A whole frame: from the guest it must pass the filter, or it is forgotten. */
-static void judge(struct filter *f, struct link *l)
+/* Read into a queue or write from it; a peer with nothing to give or no room is no error. */
+static int move(ssize_t (*op)(struct net_queue *, int), struct net_queue *q, int fd)
 {
-	if (l != &f->link[FROM_GUEST] || allowed(f, l->buf + 4, l->need - 4)) {
-		l->full = true;
-		f->passed += l == &f->link[FROM_GUEST];
-		return;
-	}
-	*l = (struct link){ .in = l->in, .out = l->out, .buf = l->buf, .need = 4 };
+	ssize_t r = op(q, fd);
+
+	return r < 0 && r != -EAGAIN ? (int)r : 0;
 }
 
-static int step(struct filter *f, struct link *l, const struct pollfd *in, const struct pollfd *out)
+/* What to wait for: a side is read only while its bytes have somewhere to go (for the guest,
+ * room for one more whole frame in to_passt), and written while there is something for it. */
+static void set_events(const struct filter *f, struct pollfd *guest, struct pollfd *passt)
+{
+	bool guest_in =
+		net_queue_room(&f->from_guest) > 0 && net_queue_room(&f->to_passt) >= FRAME_BUF;
+
+	*guest = (struct pollfd){ .fd = f->guest_fd,
+				  .events = (guest_in ? POLLIN : 0) |
+					    (f->to_guest.len ? POLLOUT : 0) };
+	*passt = (struct pollfd){ .fd = f->passt_fd,
+				  .events = (net_queue_room(&f->to_guest) ? POLLIN : 0) |
+					    (f->to_passt.len ? POLLOUT : 0) };
+}
+
+/* One round: read what is ready, judge, then write what is queued (at once: a write that finds
+ * the peer full just waits for POLLOUT next round). A peer that hung up ends the link. */
+static int pump(struct filter *f, const struct pollfd *guest, const struct pollfd *passt)
 {
 	int r = 0;
 
-	if (!l->full && in->revents)
-		r = fill(l);
-	if (r > 0) {
-		judge(f, l);
-		r = 0;
-	}
-	if (r == 0 && l->full && out->revents)
-		r = drain(l);
-	return r;
+	if ((guest->revents | passt->revents) & (POLLHUP | POLLERR | POLLNVAL))
+		return -ECONNRESET;
+	if (guest->revents & POLLIN)
+		r = move(net_queue_read, &f->from_guest, f->guest_fd);
+	if (r == 0 && (passt->revents & POLLIN))
+		r = move(net_queue_read, &f->to_guest, f->passt_fd);
+	if (r == 0)
+		r = judge_frames(f);
+	if (r == 0 && f->to_passt.len)
+		r = move(net_queue_write, &f->to_passt, f->passt_fd);
+	if (r == 0 && f->to_guest.len)
+		r = move(net_queue_write, &f->to_guest, f->guest_fd);
+	/* to_passt may have made room for a frame waiting in from_guest */
+	return r == 0 ? judge_frames(f) : r;
 }
 
 /* SIGHUP reloads; SIGTERM and SIGINT end the loop (a positive return). */
@@ -221,30 +230,24 @@ static int on_signal(struct filter *f)
 	return 0;
 }
 
-/* Each direction reads only while it holds no whole frame, and writes only what it holds:
- * a peer that stops reading (the guest's RX ring full under emulation) holds back its own
- * direction, never the other, so neither side can wedge the link by blocking. */
+/* Neither side can wedge the other: a peer that stops reading (the guest's RX ring full under
+ * emulation) fills only its own direction's queue, and then only that direction's sender is no
+ * longer read; the kernel's socket buffers and QEMU's queues hold the rest, losing nothing. */
 static int run(struct filter *f)
 {
-	struct pollfd pfd[5] = { { .fd = f->sig_fd, .events = POLLIN } };
+	struct pollfd pfd[3] = { { .fd = f->sig_fd, .events = POLLIN } };
 	int r = 0;
 
 	while (r == 0) {
-		for (int d = 0; d < 2; d++) {
-			struct link *l = &f->link[d];
-			pfd[1 + 2 * d] =
-				(struct pollfd){ .fd = l->full ? -1 : l->in, .events = POLLIN };
-			pfd[2 + 2 * d] =
-				(struct pollfd){ .fd = l->full ? l->out : -1, .events = POLLOUT };
-		}
+		set_events(f, &pfd[1], &pfd[2]);
 		if (poll(pfd, ELEMENTSOF(pfd), -1) < 0) {
 			r = errno == EINTR ? 0 : -errno;
 			continue;
 		}
 		if (pfd[0].revents)
 			r = on_signal(f);
-		for (int d = 0; d < 2 && r == 0; d++)
-			r = step(f, &f->link[d], &pfd[1 + 2 * d], &pfd[2 + 2 * d]);
+		if (r == 0)
+			r = pump(f, &pfd[1], &pfd[2]);
 	}
 	log_info("Passed %lu frames, dropped %lu malformed or non-IPv4 ones", f->passed,
 		 f->dropped);
@@ -269,16 +272,17 @@ static int make_signalfd(void)
 	return fd < 0 ? -errno : fd;
 }
 
-/* passt with the link's fixed addresses (net.h), IPv4 only, nothing forwarded inbound, no
+/* passt with the link's fixed addresses and MTU (net.h), IPv4 only, nothing forwarded inbound, no
  * DHCP or NDP (the guest init configures itself), the gateway mapped to the host's loopback
  * (its default), DNS queries to NET_DNS_ADDR forwarded to the host's resolver. */
 static const char *const passt_options[] = {
-	"--foreground", "--quiet",    "--stderr",      "--ipv4-only",
-	"--fd",		"3",	      "--address",     NET_GUEST_ADDR,
-	"--netmask",	"24",	      "--gateway",     NET_GATEWAY_ADDR,
-	"--dns",	NET_DNS_ADDR, "--dns-forward", NET_DNS_ADDR,
-	"--tcp-ports",	"none",	      "--udp-ports",   "none",
-	"--no-dhcp",	"--no-ndp",   "--no-dhcpv6",   "--no-ra",
+	"--foreground",	 "--quiet",    "--stderr",    "--ipv4-only",
+	"--fd",		 "3",	       "--address",   NET_GUEST_ADDR,
+	"--netmask",	 "24",	       "--gateway",   NET_GATEWAY_ADDR,
+	"--mtu",	 NET_MTU,      "--dns",	      NET_DNS_ADDR,
+	"--dns-forward", NET_DNS_ADDR, "--tcp-ports", "none",
+	"--udp-ports",	 "none",       "--no-dhcp",   "--no-ndp",
+	"--no-dhcpv6",	 "--no-ra",
 };
 
 static _noreturn_ void exec_passt(struct filter *f, int fd)
@@ -304,6 +308,9 @@ static int start_passt(struct filter *f)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return log_error_errno(errno, "socketpair: %m");
+	/* Above the default (about 200 KiB), within net.core.wmem_max: see TO_GUEST_QUEUE. */
+	if (setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &(int){ PASST_SNDBUF }, sizeof(int)) < 0)
+		log_warning_errno(errno, "Cannot enlarge passt's socket buffer: %m");
 	f->passt_pid = fork();
 	if (f->passt_pid == 0)
 		exec_passt(f, sv[1]);
@@ -340,12 +347,13 @@ static int start_links(struct filter *f)
 		r = fd_set_nonblock(f->passt_fd, true);
 	if (r < 0)
 		return log_error_errno(r, "Cannot make the links non-blocking: %m");
-	f->link[FROM_GUEST] = (struct link){
-		.in = f->guest_fd, .out = f->passt_fd, .buf = f->buf[FROM_GUEST], .need = 4
-	};
-	f->link[FROM_PASST] = (struct link){
-		.in = f->passt_fd, .out = f->guest_fd, .buf = f->buf[FROM_PASST], .need = 4
-	};
+	r = net_queue_init(&f->from_guest, FROM_GUEST_QUEUE);
+	if (r >= 0)
+		r = net_queue_init(&f->to_passt, TO_PASST_QUEUE);
+	if (r >= 0)
+		r = net_queue_init(&f->to_guest, TO_GUEST_QUEUE);
+	if (r < 0)
+		return log_error_errno(r, "Cannot allocate the link's buffers: %m");
 	return 0;
 }
 
@@ -417,5 +425,8 @@ int main(int argc, char **argv)
 	if (r < 0)
 		log_error_errno(r, "Link of VM %s ended: %m", f.domain);
 	stop_passt(&f);
+	net_queue_free(&f.from_guest);
+	net_queue_free(&f.to_passt);
+	net_queue_free(&f.to_guest);
 	return r < 0 ? 1 : 0;
 }

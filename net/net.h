@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Every VM's private link is the same: each has its own passt, so the addresses never meet.
  * The gateway is the host's loopback (passt maps it), DNS_ADDR passt's DNS forwarder. */
@@ -20,6 +21,10 @@
 #define NET_PREFIX 24
 #define NET_GATEWAY_ADDR "10.0.2.2"
 #define NET_DNS_ADDR "10.0.2.3"
+/* The link's MTU: the guest's default, and passt is told the same (its own default, 65520,
+ * is for guests that take it by DHCP), so that no frame to the guest exceeds the guest's MTU
+ * or needs more than one of its receive buffers. */
+#define NET_MTU "1500"
 #define NET_GUEST_MAC "52:54:00:12:34:56"
 
 #define NET_RULES_MAX 256
@@ -92,3 +97,24 @@ enum net_frame_kind {
 /* The frame's kind, with *ret filled for IPv4 (TCP, UDP and ICMP only). -EBADMSG for a frame
  * that is truncated, malformed, fragmented or of another IP protocol: it is dropped. */
 int net_frame_parse(const uint8_t *untrusted_frame, size_t len, struct net_packet *ret);
+
+/* net-queue.c: a bounded byte ring between two non-blocking sockets (net-filter's buffers). */
+struct net_queue {
+	uint8_t *data;
+	size_t size, head, len; /* the bytes held are len of them from head, wrapping at size */
+};
+int net_queue_init(struct net_queue *q, size_t size);
+void net_queue_free(struct net_queue *q);
+static inline size_t net_queue_room(const struct net_queue *q)
+{
+	return q->size - q->len;
+}
+/* Read what fits from / write what the peer takes to fd: bytes moved, -EAGAIN when the peer
+ * has nothing or takes nothing now, -ECONNRESET at end of stream, -ENOBUFS when full. */
+ssize_t net_queue_read(struct net_queue *q, int fd);
+ssize_t net_queue_write(struct net_queue *q, int fd);
+/* Append all of p, or nothing (-ENOBUFS). */
+int net_queue_push(struct net_queue *q, const void *p, size_t len);
+/* Copy up to len bytes from the front without removing them; the count copied. */
+size_t net_queue_peek(const struct net_queue *q, void *p, size_t len);
+void net_queue_consume(struct net_queue *q, size_t len);

@@ -19,7 +19,7 @@ for p in bulkhead-settings bulkhead-ask qrexec-client; do
 	is "$(command -v "$p")" "/usr/bin/$p" "$p is on PATH"
 done
 
-for page in vmctl vmctl-policy bulkhead-settings bulkhead-ask qrexec-client vm-copy-to; do
+for page in vmctl vmctl-policy bulkhead-settings bulkhead-ask bulkhead-demo qrexec-client vm-copy-to; do
 	like "$(man -w "$page" 2>&1)" "^/usr/share/man/man1/$page\.1" "man $page is found"
 done
 out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings vmctl 2>&1 >/dev/null)
@@ -82,7 +82,7 @@ for p in qrexec-agent gui-agent qrexec-client-vm vm-open-url vm-open-in-vm vm-op
 	vm-print vm-save-to savefile-chooser bulkhead-cups-backend bulkhead-portal-filechooser; do
 	ok "$([ -x "$GUEST/bin/$p" ]; echo $?)" "guest program $GUEST/bin/$p"
 done
-for s in bulkhead.OpenURL bulkhead.OpenInVM bulkhead.Filecopy bulkhead.Print bulkhead.SaveFile; do
+for s in bulkhead.OpenURL bulkhead.OpenInVM bulkhead.Filecopy bulkhead.Print bulkhead.SaveFile bulkhead.Backup; do
 	ok "$([ -x "$GUEST/rpc/$s" ]; echo $?)" "guest service $GUEST/rpc/$s"
 done
 for p in bulkheadd qrexec-daemon qrexec-policy-daemon guid guest-init bulkhead-mkinitramfs \

@@ -65,6 +65,11 @@ err=$("$VMCTL" firewall work add permit 1.2.3.4 2>&1); is "$?" 1 "add of a bad r
 like "$err" "invalid firewall rule 'permit 1.2.3.4'" "  naming it"
 "$VMCTL" firewall work reset; is "$("$VMCTL" firewall work list --json)" '["allow *"]' "reset: allow *"
 is "$("$VMCTL" prefs work net)" "none" "a new VM's net is none"
+all=$("$VMCTL" prefs work)
+is "$(echo "$all" | awk '{ print $1 }' | tr '\n' ' ')" \
+	"class state label template memory vcpus tags default_dispvm autostart menu template_for_dispvms preload_dispvm_max net internal " \
+	"vmctl prefs VM lists every property bulkheadd keeps, and the state"
+like "$all" "net +none" "  net among them, with its value"
 "$VMCTL" create web --net nat; ok $? "create --net nat"
 like "$("$VMCTL" list)" "web +Halted +AppVM +red +host +[0-9]+ +nat" "vmctl list shows NET"
 err=$("$VMCTL" prefs web net wifi 2>&1); is "$?" 1 "net takes none or nat only"

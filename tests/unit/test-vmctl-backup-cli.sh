@@ -25,7 +25,11 @@ usage "a bad --kdf-ops" "invalid value 'three' for --kdf-ops" create --kdf-ops t
 usage "--vm without a value" "--vm needs a value" create "$dir/d" --vm
 usage "a second DEST for list" "unexpected argument 'x'" list "$dir/d" x
 usage "ID 0" "unexpected argument '0'" restore "$dir/d" 0
-usage "a VM as DEST" "backups into a VM \(vm:backupvm:/b\) are not supported yet" create vm:backupvm:/b
+usage "a VM DEST without a path" "'vm:backupvm' is not a VM destination: write vm:VM:/absolute/path" list vm:backupvm
+usage "a VM DEST with a relative path" "is not a VM destination" list vm:backupvm:b
+usage "a VM DEST with a bad VM name" "is not a VM destination" list vm:-x:/b
+err=$("$vmctl" backup list --passphrase-file /dev/null vm:backupvm:/b 2>&1 </dev/null); is $? 1 "a VM DEST whose VM is not running fails"
+like "$err" "VM 'backupvm' is not running \(start it with 'vmctl start backupvm'\)" "  saying so"
 [ ! -e "$dir/d" ]; ok $? "no usage error created DEST"
 
 echo pass >"$dir/pass"

@@ -16,31 +16,7 @@ ROUNDS=${BULKHEAD_BENCH_ROUNDS:-2}
 OUT=$(mktemp -d "${BULKHEAD_BENCH_DIR:-/dev/shm}/bulkhead-bench-backup.XXXXXX")
 trap 'st=$?; rm -rf "$OUT"; (exit $st); e2e_cleanup' EXIT
 
-now() { date +%s%N; }
-best() { # best VAR COMMAND...: the shortest of ROUNDS runs, in ns, into VAR
-	local var=$1 b= t0 t
-	shift
-	for _ in $(seq 1 "$ROUNDS"); do
-		t0=$(now)
-		"$@" >/dev/null || return 1
-		t=$(($(now) - t0))
-		[ -z "$b" ] || [ "$t" -lt "$b" ] && b=$t
-	done
-	printf -v "$var" '%s' "$b"
-}
-ratio() { echo "scale=2; $1 / $2" | bc; }
-mbs() { echo "scale=1; $1 * 1000 / $2" | bc; } # mbs BYTES NS -> MB/s
-
-make_volume() {
-	local raw=$E2E_DIR/bench.raw half=$((MIB / 2))
-	truncate -s $((MIB + 64))M "$raw"
-	head -c "${half}M" /dev/urandom | dd of="$raw" bs=1M conv=notrunc status=none
-	find /usr/lib/x86_64-linux-gnu -type f -size +64k -print0 | sort -z | xargs -0 cat 2>/dev/null |
-		head -c "${half}M" | dd of="$raw" bs=1M seek="$half" conv=notrunc status=none
-	qemu-img convert -q -O qcow2 "$raw" "$(volume bench)" && rm -f "$raw"
-}
-
-"$VMCTL" create bench >/dev/null && make_volume; ok $? "a VM with a $MIB MiB volume"
+"$VMCTL" create bench >/dev/null && bench_volume bench "$MIB"; ok $? "a VM with a $MIB MiB volume"
 VOL=$(volume bench)
 SIZE=$(stat -c %s "$VOL")
 cat "$VOL" >/dev/null # both sides read it from the page cache

@@ -108,6 +108,11 @@ for _ in $(seq 1 100); do
 	sleep 0.2
 done
 ok "$([ -n "$(disposables | grep -vx "$pre")" ]; echo $?)" "  and a new one is preloaded in its place"
+# Taken while it still boots: closer to ready than a cold one.
+next=$(disposables | grep -vx "$pre" | head -n1)
+out=$(timeout 120 "$VMCTL" run --dispvm=dvm -- hostname 2>/dev/null)
+is "$out" "$next" "a request while the pool's disposable boots takes that one"
+grep -q "Took preloaded disposable $next" "$E2E_DIR/bulkheadd.log"; ok $? "  (bulkheadd says so)"
 "$VMCTL" prefs dvm preload_dispvm_max 0
 for _ in $(seq 1 150); do [ -z "$(disposables)" ] && break; sleep 0.2; done
 is "$(disposables)" "" "preload_dispvm_max 0 empties the pool"

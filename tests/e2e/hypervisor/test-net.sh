@@ -10,24 +10,27 @@
 e2e_skip_unless_possible
 command -v passt >/dev/null || skip_all "passt not installed"
 command -v python3 >/dev/null || skip_all "python3 not installed (the test's HTTP servers)"
+command -v curl >/dev/null || skip_all "curl not installed (the large download, host and guest)"
 [ -x "${BULKHEAD_NET_FILTER:-}" ] || skip_all "net-filter not built"
 e2e_setup
 
+. "$BULKHEAD_SOURCE_ROOT/tests/e2e/hypervisor/net-lib.sh"
+
 net_pids() { pgrep -f "(passt|net-filter) .*$E2E_DIR" || true; }
-stop_servers() { kill $HTTP_PIDS 2>/dev/null; for p in $(net_pids); do kill -9 "$p"; done; }
+stop_servers() { net_cleanup; for p in $(net_pids); do kill -9 "$p"; done; }
 trap 'stop_servers; e2e_cleanup' EXIT
 
-# Two HTTP servers on the host's loopback, on free ports, each serving a known body.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-HTTP_PIDS=
+# Two HTTP servers on the host's loopback, on free ports, each serving a known body; A also
+# serves a large random file.
 serve() { # serve DIR PORT BODY
-	mkdir -p "$1" && echo "$3" >"$1/index.html"
-	python3 -m http.server --bind 127.0.0.1 --directory "$1" "$2" >/dev/null 2>&1 &
-	HTTP_PIDS="$HTTP_PIDS $!"
+	mkdir -p "$1" && echo "$3" >"$1/index.html" && net_serve "$1" "$2"
 }
-PORT_A=$(free_port); PORT_B=$(free_port)
+PORT_A=$(net_free_port); PORT_B=$(net_free_port)
 serve "$E2E_DIR/www-a" "$PORT_A" "body-a-$$"
 serve "$E2E_DIR/www-b" "$PORT_B" "body-b-$$"
+BIG_MIB=20
+net_random_file "$E2E_DIR/www-a/big.bin" "$BIG_MIB"
+BIG_SUM=$(sha256sum "$E2E_DIR/www-a/big.bin" | cut -d' ' -f1)
 
 # fetch VM PORT: GET / from the host's loopback through the gateway, with bash's /dev/tcp (no
 # HTTP client needed in the guest); prints the body's last line or nothing.
@@ -52,6 +55,12 @@ like "$(timeout 60 "$VMCTL" run web -- cat /etc/resolv.conf)" 'nameserver 10\.0\
 
 is "$(fetch web "$PORT_A")" "body-a-$$" "web fetches from an HTTP server on the host's loopback"
 is "$(fetch web "$PORT_B")" "body-b-$$" "  and from a second one"
+
+# A download large enough that the guest (slow under TCG) cannot take it as fast as passt
+# gets it from the host: every byte must still arrive, in order, and in reasonable time.
+got=$(net_download_vm web "http://10.0.2.2:$PORT_A/big.bin" 300)
+is "${got#* }" "$BIG_SUM" "web downloads $BIG_MIB MiB of random bytes, SHA-256 intact"
+[ -n "$got" ] && diag "$BIG_MIB MiB in $((${got%% *} / 1000000)) ms"
 
 is "$("$VMCTL" firewall web list --json)" '["allow *"]' "the default firewall allows everything"
 "$VMCTL" firewall web add --before 1 "deny 10.0.2.2:$PORT_A/tcp"; ok $? "firewall add a deny rule"

@@ -36,3 +36,29 @@ same_volume() {
 }
 
 vm_count() { "$VMCTL" list | tail -n +2 | wc -l; }
+
+# For the benchmarks: bench_volume VM MIB fills VM's volume with MIB MiB, half random bytes
+# (media, already compressed data), half the host's shared libraries (compressible code).
+bench_volume() {
+	local raw=$E2E_DIR/bench.raw half=$(($2 / 2))
+	truncate -s $(($2 + 64))M "$raw"
+	head -c "${half}M" /dev/urandom | dd of="$raw" bs=1M conv=notrunc status=none
+	find /usr/lib/x86_64-linux-gnu -type f -size +64k -print0 | sort -z | xargs -0 cat 2>/dev/null |
+		head -c "${half}M" | dd of="$raw" bs=1M seek="$half" conv=notrunc status=none
+	qemu-img convert -q -O qcow2 "$raw" "$(volume "$1")" && rm -f "$raw"
+}
+
+now() { date +%s%N; }
+best() { # best VAR COMMAND...: the shortest of ROUNDS runs, in ns, into VAR
+	local var=$1 b= t0 t
+	shift
+	for _ in $(seq 1 "${ROUNDS:-2}"); do
+		t0=$(now)
+		"$@" >/dev/null || return 1
+		t=$(($(now) - t0))
+		[ -z "$b" ] || [ "$t" -lt "$b" ] && b=$t
+	done
+	printf -v "$var" '%s' "$b"
+}
+ratio() { echo "scale=2; $1 / $2" | bc; }
+mbs() { echo "scale=1; $1 * 1000 / $2" | bc; } # mbs BYTES NS -> MB/s

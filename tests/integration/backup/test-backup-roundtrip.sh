@@ -8,6 +8,7 @@
 ok $? "create work and personal (not started)"
 "$VMCTL" prefs work tags "office,mail" && "$VMCTL" prefs personal autostart true
 ok $? "  with tags and autostart set"
+"$VMCTL" firewall work add deny 10.0.2.2:8080/tcp; ok $? "  and a firewall rule for work"
 put_random work 10M 4M && put_random personal 100M 2M
 ok $? "write known data into both volumes"
 mkdir -p "$XDG_CONFIG_HOME/bulkhead/policy.d"
@@ -23,8 +24,8 @@ like "$out" '"backup": \{"id": 1, "vms": 2' "  is backup #1 of two VMs"
 like "$out" '^\{"progress": \{"phase": "backup"' "  --json prints progress lines"
 first_stored=$(json_field "$out" new_bytes_stored)
 [ "$first_stored" -gt $((6 << 20)) ]; ok $? "  stores the 6 MiB of random data ($first_stored bytes)"
-! grep -rqa "office,mail" "$DEST" && ! grep -rqa "30-user" "$DEST"
-ok $? "  nothing of the properties or policy names is readable in DEST"
+! grep -rqa "office,mail" "$DEST" && ! grep -rqa "30-user" "$DEST" && ! grep -rqa "8080/tcp" "$DEST"
+ok $? "  nothing of the properties, firewall or policy names is readable in DEST"
 like "$(cat "$E2E_DIR/notes" 2>/dev/null)" "Bulkhead\|Bulkhead: backup done\|Backup #1 of 2 VMs in $DEST" \
 	"  and says so in a desktop notification"
 cp "$(volume work)" "$E2E_DIR/work.v1"
@@ -55,6 +56,8 @@ same_volume "$(volume personal)" "$(volume r-personal)"; ok $? "  r-personal's v
 is "$("$VMCTL" prefs r-work label) $("$VMCTL" prefs r-work memory) $("$VMCTL" prefs r-work tags)" \
 	"blue 384 office,mail" "  r-work has work's label, memory and tags"
 is "$("$VMCTL" prefs r-personal autostart)" "true" "  r-personal has personal's autostart"
+is "$("$VMCTL" firewall r-work list)" "$("$VMCTL" firewall work list)" "  r-work has work's firewall"
+like "$("$VMCTL" firewall r-work list)" "deny +10.0.2.2:8080/tcp" "  (the deny rule included)"
 
 bk restore "$DEST" 1 --vm work --rename-prefix old- >/dev/null; ok $? "restore backup #1's work as old-work"
 same_volume "$E2E_DIR/work.v1" "$(volume old-work)"; ok $? "  it is work as it was at backup #1"

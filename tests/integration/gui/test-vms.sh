@@ -67,7 +67,7 @@ ok "$([ -n "$dlg" ]; echo $?)" "Alt+C opens the Create VM dialog"
 xdotool type --delay 30 'work'
 key Tab Down Down Down Down Down shift+Tab
 key Return
-until_state vms "work Halted blue AppVM host"
+until_state vms "work Halted blue AppVM host none"
 ok $? "Enter creates the VM through bulkheadd; the list shows it Halted, blue, on template host"
 manager ListVMs | grep -q "'work': {'class': <'AppVM'>, 'label': <'blue'>"
 ok $? "  and bulkheadd has it with that label"
@@ -120,6 +120,8 @@ for i in $(seq 100); do
 	sleep 0.1
 done
 ok "$([ "$i" -lt 100 ]; echo $?)" "Alt+N then Down sets the selected VM's network to nat"
+until_state vms "mail [A-Za-z]+ red AppVM host nat"
+ok $? "  and the list's Network column shows nat for it"
 manager GetProperty work net | grep -q "'none'"
 ok $? "  and only that VM's"
 

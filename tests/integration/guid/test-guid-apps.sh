@@ -37,7 +37,9 @@ guid_pids="$guid_pids $!"
 wait_for find_window "$VM1" '^probe$'
 wait_for find_window "$VM2" '^xlogo$'
 
-start_vm work blue "$VM1" "$HOST"
+# work's guid tells "ready" on --ready-fd once its agent is connected (what bulkheadd waits for
+# before it pauses a preloaded disposable).
+start_vm work blue "$VM1" "$HOST" --ready-fd 7 7>"$work/work.ready"
 start_vm personal orange "$VM2" "$HOST" --allow-fullscreen
 
 # 1. Windows, titles, properties.
@@ -54,6 +56,10 @@ is "$(DISPLAY=$HOST xprop -id "$wxterm" _BULKHEAD_LABEL)" '_BULKHEAD_LABEL(UTF8_
 	"the VM's colour as a window property"
 like "$(DISPLAY=$HOST xprop -id "$wlogo" WM_CLASS)" '"personal:xlogo", "personal:XLogo"' \
 	"the class carries the VM's name"
+is "$(cat "$work/work.ready")" "ready" "guid said ready on --ready-fd after the handshake"
+"$guid" --domain x --label red --channel fd:0 --ready-fd 99 2>"$work/badfd.err"
+like "$?,$(cat "$work/badfd.err")" '^2,.*--ready-fd 99: not an open file descriptor$' \
+	"a --ready-fd that is not open: exit 2, the error names it"
 # Its windows are up, so guid has entered its sandbox; everything below runs inside it.
 sandbox_check "$(guid_pid work)" "guid[work]"
 
