@@ -308,19 +308,55 @@ static DBusMessage *m_get_property(struct bulkheadd *d, DBusMessage *call)
 	return reply;
 }
 
-/* A consistent copy of a running VM's volume, for `vmctl backup`: its path. */
+/* CopyVolume's reply waits for QEMU's copy; a timer polls the job meanwhile. */
+struct copy_pending {
+	struct bulkheadd *d;
+	DBusMessage *call;
+	char vm[VM_NAME_MAX + 1];
+	char path[HV_PATH_MAX + 32];
+	int timer, waited_ms;
+};
+
+static void on_copy_tick(int timer, void *opaque)
+{
+	struct copy_pending *c = opaque;
+	struct hv_error e = { 0 };
+	const char *path = c->path;
+	DBusMessage *reply;
+	int r = hv_vm_copy_volume_poll(c->d, c->vm, c->path, c->waited_ms, &e);
+
+	c->waited_ms += HV_COPY_POLL_MS;
+	if (r > 0)
+		return;
+	reply = r < 0 ? error_reply(c->call, &e) : dbus_message_new_method_return(c->call);
+	if (r == 0)
+		dbus_message_append_args(reply, DBUS_TYPE_STRING, &path, DBUS_TYPE_INVALID);
+	dbus_connection_send(c->d->bus, reply, NULL);
+	dbus_message_unref(reply);
+	virEventRemoveTimeout(timer);
+	dbus_message_unref(c->call);
+	free(c);
+}
+
+/* A consistent copy of a running VM's volume, for `vmctl backup`: its path, once whole. */
 static DBusMessage *m_copy_volume(struct bulkheadd *d, DBusMessage *call)
 {
 	struct hv_error e = { 0 };
-	char path[HV_PATH_MAX + 32];
-	const char *p = path;
-	DBusMessage *reply;
+	struct copy_pending *c = calloc(1, sizeof(*c));
 
-	if (hv_vm_copy_volume(d, arg_name(call), path, sizeof(path), &e) < 0)
+	if (!c)
+		return dbus_message_new_error(call, ERROR_PREFIX "NoMemory", "Out of memory");
+	*c = (struct copy_pending){ .d = d, .call = dbus_message_ref(call) };
+	str_copy(c->vm, sizeof(c->vm), arg_name(call));
+	if (hv_vm_copy_volume_begin(d, c->vm, c->path, sizeof(c->path), &e) >= 0 &&
+	    (c->timer = virEventAddTimeout(HV_COPY_POLL_MS, on_copy_tick, c, NULL)) < 0)
+		hv_error_set(&e, -EIO, "Cannot wait for the copy of VM '%s'", c->vm);
+	if (e.code < 0) {
+		dbus_message_unref(c->call);
+		free(c);
 		return error_reply(call, &e);
-	reply = dbus_message_new_method_return(call);
-	dbus_message_append_args(reply, DBUS_TYPE_STRING, &p, DBUS_TYPE_INVALID);
-	return reply;
+	}
+	return NULL;
 }
 
 static DBusMessage *m_set_property(struct bulkheadd *d, DBusMessage *call)

@@ -151,9 +151,14 @@ int hv_vm_start(struct bulkheadd *d, const char *name, struct hv_error *e);
 int hv_vm_shutdown(struct bulkheadd *d, const char *name, struct hv_error *e);
 int hv_vm_kill(struct bulkheadd *d, const char *name, struct hv_error *e);
 /* volume-copy.c: a running VM's private volume at this instant, copied into path (a new
- * qcow2 file beside it) by libvirt's backup job; the caller deletes it. */
-int hv_vm_copy_volume(struct bulkheadd *d, const char *name, char *path, size_t size,
-		      struct hv_error *e);
+ * qcow2 file beside it) by libvirt's backup job; the caller deletes it. _begin starts the
+ * copy; _poll, every HV_COPY_POLL_MS, says 1 while QEMU copies, 0 once the copy is whole, or
+ * -errno (and removes the file). */
+#define HV_COPY_POLL_MS 50
+int hv_vm_copy_volume_begin(struct bulkheadd *d, const char *name, char *path, size_t size,
+			    struct hv_error *e);
+int hv_vm_copy_volume_poll(struct bulkheadd *d, const char *name, const char *path, int waited_ms,
+			   struct hv_error *e);
 int hv_vm_set_property(struct bulkheadd *d, const char *name, const char *key, const char *value,
 		       struct hv_error *e);
 /* Every Bulkhead VM, in libvirt's order; *ret and each domain freed by the caller

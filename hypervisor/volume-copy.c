@@ -7,13 +7,12 @@
  * never touched; the copy, <state>/vms/<vm>/backup-copy.qcow2, is the caller's to delete
  * (and a copy left by a caller that died is deleted by the next one).
  *
- * The call blocks bulkheadd's loop while QEMU copies (disk speed, not TCG's: seconds for a
- * private volume). QEMU's monitor runs on libvirt's own per-VM thread, so the job progresses.
+ * bulkheadd's loop goes on while QEMU copies: the D-Bus reply waits (dbus-service.c) and the
+ * job is polled, so other VMs are served meanwhile.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "hv.h"
@@ -21,7 +20,6 @@
 #include "strutil.h"
 
 #define COPY_WAIT_MS (120 * 1000)
-#define COPY_POLL_MS 50
 
 static int begin_copy(virDomainPtr dom, const char *name, const char *path, struct hv_error *e)
 {
@@ -40,26 +38,12 @@ static int begin_copy(virDomainPtr dom, const char *name, const char *path, stru
 	return 0;
 }
 
-/* Until the job is gone, then whether it completed. */
-static int wait_copy(virDomainPtr dom, const char *name, struct hv_error *e)
+/* The job gone: whether it completed. */
+static int copy_result(virDomainPtr dom, const char *name, struct hv_error *e)
 {
 	virTypedParameterPtr params = NULL;
-	virDomainJobInfo info;
 	int type = VIR_DOMAIN_JOB_NONE, n = 0;
 
-	for (int waited = 0;; waited += COPY_POLL_MS) {
-		if (virDomainGetJobInfo(dom, &info) < 0)
-			return hv_error_set(e, -EIO, "VM '%s': the copy's job is lost: %s", name,
-					    virGetLastErrorMessage());
-		if (info.type == VIR_DOMAIN_JOB_NONE)
-			break;
-		if (waited >= COPY_WAIT_MS) {
-			virDomainAbortJob(dom);
-			return hv_error_set(e, -ETIMEDOUT, "VM '%s': the copy took over %d s", name,
-					    COPY_WAIT_MS / 1000);
-		}
-		usleep(COPY_POLL_MS * 1000);
-	}
 	if (virDomainGetJobStats(dom, &type, &params, &n, VIR_DOMAIN_JOB_STATS_COMPLETED) < 0)
 		type = VIR_DOMAIN_JOB_FAILED;
 	virTypedParamsFree(params, n);
@@ -68,8 +52,37 @@ static int wait_copy(virDomainPtr dom, const char *name, struct hv_error *e)
 	return 0;
 }
 
-int hv_vm_copy_volume(struct bulkheadd *d, const char *name, char *path, size_t size,
-		      struct hv_error *e)
+static int job_state(virDomainPtr dom, const char *name, int waited_ms, struct hv_error *e)
+{
+	virDomainJobInfo info;
+
+	if (!dom || virDomainGetJobInfo(dom, &info) < 0)
+		return hv_error_set(e, -EIO, "VM '%s': the copy's job is lost: %s", name,
+				    virGetLastErrorMessage());
+	if (info.type == VIR_DOMAIN_JOB_NONE)
+		return copy_result(dom, name, e);
+	if (waited_ms < COPY_WAIT_MS)
+		return 1;
+	virDomainAbortJob(dom);
+	return hv_error_set(e, -ETIMEDOUT, "VM '%s': the copy took over %d s", name,
+			    COPY_WAIT_MS / 1000);
+}
+
+int hv_vm_copy_volume_poll(struct bulkheadd *d, const char *name, const char *path, int waited_ms,
+			   struct hv_error *e)
+{
+	_cleanup_(virDomainFreep) virDomainPtr dom = virDomainLookupByName(d->conn, name);
+	int r = job_state(dom, name, waited_ms, e);
+
+	if (r < 0)
+		unlink(path);
+	else if (r == 0)
+		log_info("VM '%s': consistent copy of its volume in %s", name, path);
+	return r;
+}
+
+int hv_vm_copy_volume_begin(struct bulkheadd *d, const char *name, char *path, size_t size,
+			    struct hv_error *e)
 {
 	_cleanup_(virDomainFreep) virDomainPtr dom = NULL;
 	char dir[HV_PATH_MAX];
@@ -89,11 +102,7 @@ int hv_vm_copy_volume(struct bulkheadd *d, const char *name, char *path, size_t 
 	if (unlink(path) < 0 && errno != ENOENT)
 		return hv_error_set(e, -errno, "VM '%s': cannot remove %s: %m", name, path);
 	r = begin_copy(dom, name, path, e);
-	if (r >= 0)
-		r = wait_copy(dom, name, e);
 	if (r < 0)
 		unlink(path);
-	else
-		log_info("VM '%s': consistent copy of its volume in %s", name, path);
 	return r;
 }
