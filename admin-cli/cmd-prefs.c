@@ -2,14 +2,15 @@
 /*
  * vmctl prefs NAME [KEY [VALUE]]: a VM's properties, kept by bulkheadd.
  * vmctl prefs --global [KEY [VALUE]]: Bulkhead's global settings (qubes-prefs), kept in
- * global.conf on the host (common/global.h); today default_print_vm, which also rewrites the
- * policy file that preselects it for bulkhead.Print (print/config.c).
+ * global.conf on the host (common/global.h): default_print_vm, which also rewrites the policy
+ * file that preselects it for bulkhead.Print, and print_render (print/config.c).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "global.h"
 #include "macro.h"
 #include "manager-client.h"
 #include "print.h"
@@ -60,7 +61,7 @@ static int set_one(const char *name, const char *key, const char *value)
 static int global_show(const char *key, bool with_key)
 {
 	_cleanup_free_ char *value = NULL;
-	int r = print_config_get_default_vm(&value);
+	int r = bulkhead_global_get(key, &value);
 
 	if (r < 0)
 		return fprintf(stderr, "vmctl prefs: global.conf: %s\n", strerror(-r)),
@@ -71,14 +72,24 @@ static int global_show(const char *key, bool with_key)
 	return VMCTL_EXIT_OK;
 }
 
-static int global_set(const char *value)
+/* The global keys, each set through its own validator (print/config.c). */
+static const struct {
+	const char *key, *values;
+	int (*set)(const char *value);
+} global_keys[] = {
+	{ PRINT_GLOBAL_KEY, "a VM name", print_config_set_default_vm },
+	{ PRINT_RENDER_KEY, "host or dispvm", print_config_set_render },
+};
+
+static int global_set(size_t k, const char *value)
 {
-	int r = print_config_set_default_vm(value);
+	int r = global_keys[k].set(value);
 
 	if (r == -EINVAL)
-		return vmctl_usage_error(&vmctl_cmd_prefs, "not a VM name: %s", value);
+		return vmctl_usage_error(&vmctl_cmd_prefs, "%s: not %s: %s", global_keys[k].key,
+					 global_keys[k].values, value);
 	if (r < 0)
-		return fprintf(stderr, "vmctl prefs: cannot save default_print_vm: %s\n",
+		return fprintf(stderr, "vmctl prefs: cannot save %s: %s\n", global_keys[k].key,
 			       strerror(-r)),
 		       VMCTL_EXIT_FAILURE;
 	return VMCTL_EXIT_OK;
@@ -86,13 +97,23 @@ static int global_set(const char *value)
 
 static int run_global(int argc, char **argv)
 {
+	size_t k = 0;
+
 	if (argc > 4)
 		return vmctl_usage_error(&vmctl_cmd_prefs, "too many arguments");
-	if (argc >= 3 && strcmp(argv[2], PRINT_GLOBAL_KEY) != 0)
+	if (argc == 2) {
+		for (k = 0; k < ELEMENTSOF(global_keys); k++)
+			if (global_show(global_keys[k].key, true) != VMCTL_EXIT_OK)
+				return VMCTL_EXIT_FAILURE;
+		return VMCTL_EXIT_OK;
+	}
+	while (k < ELEMENTSOF(global_keys) && strcmp(argv[2], global_keys[k].key) != 0)
+		k++;
+	if (k == ELEMENTSOF(global_keys))
 		return vmctl_usage_error(&vmctl_cmd_prefs, "unknown global key: %s", argv[2]);
 	if (argc == 4)
-		return global_set(argv[3]);
-	return global_show(PRINT_GLOBAL_KEY, argc == 2);
+		return global_set(k, argv[3]);
+	return global_show(global_keys[k].key, false);
 }
 
 /* `vmctl prefs VM` shows bulkheadd's own list of keys (vm-config.c) and the state after the
@@ -135,6 +156,8 @@ const struct vmctl_command vmctl_cmd_prefs = {
 		"state is read-only. Memory and vcpus take effect at the next start.\n"
 		"--global: Bulkhead's own settings, in $XDG_CONFIG_HOME/bulkhead/global.conf.\n"
 		"Keys: default_print_vm (the VM preselected when a VM prints; \"\" unsets it;\n"
-		"it rewrites policy.d/50-config-print.policy there).\n",
+		"it rewrites policy.d/50-config-print.policy there); print_render (host or\n"
+		"dispvm: where printed documents are rendered to pixels; unset: in a disposable\n"
+		"when there is a disposable template, else in the host's sandbox).\n",
 	.run = run_prefs,
 };

@@ -14,7 +14,9 @@
  *
  * Who may ask: <runtime>/dispvm.sock (0600 in the private runtime dir, same uid checked), one
  * line "TEMPLATE\n" answered by "OK NAME\n" or "ERR reason\n": the qrexec daemons for
- * "@dispvm:X" targets and `vmctl run --dispvm`. It can only ever start disposables.
+ * "@dispvm:X" targets and `vmctl run --dispvm`. It can only ever start disposables. The print
+ * filter asks "TEMPLATE hold" and keeps the connection: its end destroys that disposable,
+ * so a job's renderer never outlives the job, however it ends (qrexec/dispvm-client.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -62,7 +64,7 @@ static struct hv_dispvm *add(struct bulkheadd *d, const char *name, const char *
 			v = &d->dispvms[i];
 	if (!v)
 		return NULL;
-	*v = (struct hv_dispvm){ 0 };
+	*v = (struct hv_dispvm){ .hold_fd = -1, .hold_watch = -1 };
 	str_copy(v->name, sizeof(v->name), name);
 	str_copy(v->template_name, sizeof(v->template_name), template_name);
 	return v;
@@ -240,12 +242,21 @@ void hv_dispvm_destroy(struct bulkheadd *d, const char *name)
 		log_error("Cannot destroy disposable %s: %s", name, virGetLastErrorMessage());
 }
 
+static void release_hold(struct hv_dispvm *v)
+{
+	if (v->hold_watch >= 0)
+		virEventRemoveHandle(v->hold_watch);
+	v->hold_watch = -1;
+	v->hold_fd = safe_close(v->hold_fd);
+}
+
 void hv_dispvm_stopped(struct bulkheadd *d, const char *name)
 {
 	struct hv_dispvm *v = find(d, name);
 
 	if (!v)
 		return;
+	release_hold(v);
 	remove_files(d, name);
 	log_info("Disposable %s is gone", name);
 	v->name[0] = '\0';
@@ -415,19 +426,61 @@ static bool peer_is_us(int fd)
 	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 && cred.uid == getuid();
 }
 
-/* One request per connection; the client wrote its line at once, so a short wait is enough. */
-static void serve(struct bulkheadd *d, int fd)
+/* The holder's end (or anything it sends: it has nothing to say) destroys its disposable,
+ * whatever still runs in it. */
+static void on_hold_event(int watch, int fd, int events, void *opaque)
+{
+	struct bulkheadd *d = opaque;
+
+	for (size_t i = 0; i < HV_DISPVM_MAX; i++) {
+		struct hv_dispvm *v = &d->dispvms[i];
+		if (!v->name[0] || v->hold_watch != watch)
+			continue;
+		release_hold(v);
+		log_info("The holder of disposable %s let it go", v->name);
+		return hv_dispvm_destroy(d, v->name);
+	}
+}
+
+static void hold(struct bulkheadd *d, const char *name, int *fd)
+{
+	struct hv_dispvm *v = find(d, name);
+
+	if (!v)
+		return;
+	v->hold_watch = virEventAddHandle(*fd, VIR_EVENT_HANDLE_READABLE, on_hold_event, d, NULL);
+	if (v->hold_watch >= 0)
+		v->hold_fd = TAKE_FD(*fd);
+}
+
+/* "TEMPLATE" or "TEMPLATE hold": the template into line, whether held into *held. */
+static bool parse_request(char *line, bool *held)
+{
+	char *sp = strchr(line, ' ');
+
+	*held = sp && streq(sp, " hold");
+	if (*held)
+		*sp = '\0';
+	return !sp || *held;
+}
+
+/* One request per connection; the client wrote its line at once, so a short wait is enough.
+ * A held request's connection is kept (fd taken). */
+static void serve(struct bulkheadd *d, int *fd)
 {
 	struct timeval tv = { .tv_sec = 2 };
-	char line[VM_NAME_MAX + 2] = "", name[VM_NAME_MAX + 1], reply[600];
+	char line[VM_NAME_MAX + 8] = "", name[VM_NAME_MAX + 1], reply[600];
 	struct hv_error e = { 0 };
+	bool held = false;
 	ssize_t n;
 
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	n = read(fd, line, sizeof(line) - 1);
+	setsockopt(*fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	n = read(*fd, line, sizeof(line) - 1);
 	line[n > 0 ? n : 0] = '\0';
 	line[strcspn(line, "\n")] = '\0';
-	if (!line[0] && default_template(d, line, sizeof(line), &e) < 0)
+	if (!parse_request(line, &held))
+		hv_error_set(&e, -EINVAL, "not a request");
+	else if (!line[0] && default_template(d, line, sizeof(line), &e) < 0)
 		; /* e says why */
 	else if (!vm_name_is_valid(line))
 		hv_error_set(&e, -EINVAL, "not a VM name");
@@ -437,7 +490,8 @@ static void serve(struct bulkheadd *d, int fd)
 		str_printf(reply, sizeof(reply), "ERR %s\n", e.message);
 	else
 		str_printf(reply, sizeof(reply), "OK %s\n", name);
-	(void)fd_write_all(fd, reply, strlen(reply));
+	if (fd_write_all(*fd, reply, strlen(reply)) >= 0 && e.code >= 0 && held)
+		hold(d, name, fd);
 }
 
 static void on_accept(int watch, int listen_fd, int events, void *opaque)
@@ -446,7 +500,7 @@ static void on_accept(int watch, int listen_fd, int events, void *opaque)
 	_cleanup_close_ int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
 	if (fd >= 0 && peer_is_us(fd))
-		serve(d, fd);
+		serve(d, &fd);
 }
 
 /* Disposables whose domain is gone (bulkheadd or the host stopped meanwhile): their files. */
@@ -498,6 +552,9 @@ void hv_dispvm_finish(struct bulkheadd *d)
 		virEventRemoveHandle(d->dispvm_watch);
 	if (d->dispvm_timer >= 0)
 		virEventRemoveTimeout(d->dispvm_timer);
+	for (size_t i = 0; i < HV_DISPVM_MAX; i++)
+		if (d->dispvms[i].name[0])
+			release_hold(&d->dispvms[i]);
 	d->dispvm_listen = safe_close(d->dispvm_listen);
 	if (str_printf(path, sizeof(path), "%s/dispvm.sock", d->paths.runtime_dir) >= 0)
 		unlink(path);

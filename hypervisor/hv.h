@@ -106,6 +106,9 @@ struct hv_dispvm {
 	char template_name[VM_NAME_MAX + 1];
 	bool preload; /* in its template's pool, not yet taken */
 	bool paused;  /* preloaded, its agent answered, paused until taken */
+	/* "TEMPLATE hold": the requester's connection, whose end destroys the disposable
+	 * (-1: none; watch: its event handle). */
+	int hold_fd, hold_watch;
 };
 
 struct bulkheadd {

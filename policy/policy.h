@@ -117,6 +117,11 @@ int policy_rule_get(const struct policy *p, size_t i, struct policy_rule_info *r
 int policy_system_info_parse(const char *json, size_t len, struct policy_system_info **ret,
 			     char **ret_error);
 void policy_system_info_free(struct policy_system_info *info);
+/* The disposable template for a disposable made on source's behalf outside the policy (the
+ * print filter's renderer): source's default_dispvm when that is a disposable template, else
+ * the host's only disposable template; NULL when there is none (or several, none chosen). */
+const char *policy_system_info_dispvm_for(const struct policy_system_info *info,
+					  const char *source);
 
 /* A request. service has no '+'; argument excludes the '+' ("" or NULL: no argument, which is
  * the same as the argument "+"). target "" or NULL means @default. */

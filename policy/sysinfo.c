@@ -256,3 +256,20 @@ const struct vm *system_info_dispvm_template(const struct policy_system_info *in
 
 	return vm && vm->template_for_dispvms ? vm : NULL;
 }
+
+const char *policy_system_info_dispvm_for(const struct policy_system_info *info,
+					  const char *source)
+{
+	const struct vm *src = system_info_find(info, source), *only = NULL;
+
+	if (src && src->default_dispvm && system_info_dispvm_template(info, src->default_dispvm))
+		return src->default_dispvm;
+	for (size_t i = 0; info && i < info->n_vms; i++) {
+		if (!info->vms[i].template_for_dispvms)
+			continue;
+		if (only)
+			return NULL;
+		only = &info->vms[i];
+	}
+	return only ? only->name : NULL;
+}

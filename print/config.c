@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
+ * The global print settings. print_render: where documents are rendered (docs/print.md).
  * default_print_vm, the print VM a job goes to unless the user picks another. Like Qubes'
  * default_dispvm feeding @dispvm, it feeds the policy: setting it rewrites one generated
  * policy file, so the policy daemon (which reloads on change) asks with that VM preselected,
@@ -13,6 +14,7 @@
 #include "macro.h"
 #include "paths.h"
 #include "print.h"
+#include "strutil.h"
 #include "validate.h"
 
 char *print_policy_text(const char *vm)
@@ -57,4 +59,23 @@ int print_config_set_default_vm(const char *vm)
 int print_config_get_default_vm(char **ret)
 {
 	return bulkhead_global_get(PRINT_GLOBAL_KEY, ret);
+}
+
+int print_config_set_render(const char *where)
+{
+	if (where && !where[0])
+		where = NULL;
+	if (where && !streq(where, "host") && !streq(where, "dispvm"))
+		return -EINVAL;
+	return bulkhead_global_set(PRINT_RENDER_KEY, where);
+}
+
+enum print_render_where print_config_get_render(void)
+{
+	_cleanup_free_ char *v = NULL;
+
+	if (bulkhead_global_get(PRINT_RENDER_KEY, &v) < 0 || !v)
+		return PRINT_RENDER_AUTO;
+	return streq(v, "host") ? PRINT_RENDER_HOST : streq(v, "dispvm") ? PRINT_RENDER_DISPVM
+									 : PRINT_RENDER_AUTO;
 }

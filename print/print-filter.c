@@ -3,13 +3,12 @@
  * bulkhead-print-filter --source VM --target VM --runtime-dir DIR --link-fd N: the host's
  * part of bulkhead.Print (docs/print.md). The caller's qrexec daemon starts it for a call the
  * policy allowed (qrexec/daemon-filter.c) with the call's link on fd N. It takes the document
- * (at most PRINT_DOC_MAX bytes), turns it into a raster PDF in the sandbox (sanitise.c), and
- * only then calls bulkhead.Print in the target with the result, as the source VM, relaying the
- * receiver's output and exit status back. A job refused here never reaches the target: the
- * caller gets the reason on stderr and exit status 65, and the desktop a notification.
- *
- * Issue 14: with disposable VMs, the rendering moves into a disposable (render.c says how);
- * this filter stays the one place where the rebuilt document is made and sent on.
+ * (at most PRINT_DOC_MAX bytes), has it rendered to pixels in a new disposable VM
+ * (render-dispvm.c) or, without a disposable template or with print_render host, in the
+ * host's sandbox (render.c), rebuilds it as a raster PDF (sanitise.c), and only then calls
+ * bulkhead.Print in the target with the result, as the source VM, relaying the receiver's
+ * output and exit status back. A job refused here never reaches the target: the caller gets
+ * the reason on stderr and exit status 65, and the desktop a notification.
  *
  * Trust: source and target come from the daemon's command line (the daemon's own --domain and
  * the policy's answer). Everything on the links was written by a VM: the caller's document,
@@ -32,6 +31,7 @@
 #include "notify.h"
 #include "print.h"
 #include "qrexec.h"
+#include "render-dispvm.h"
 #include "spool.h"
 #include "strutil.h"
 #include "validate.h"
@@ -231,6 +231,47 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Where the job is rendered (docs/print.md, print_render): PRINT_RENDER_HOST with the reason
+ * in *why, or PRINT_RENDER_DISPVM with the template; -ENOENT: only a disposable would do, and
+ * there is none. */
+static int render_place(const struct filter *f, char *template, size_t size, const char **why)
+{
+	enum print_render_where pref = print_config_get_render();
+	int r;
+
+	if (pref == PRINT_RENDER_HOST)
+		return *why = "print_render is host", PRINT_RENDER_HOST;
+	r = print_dispvm_template_for(f->source, template, size);
+	if (r >= 0)
+		return PRINT_RENDER_DISPVM;
+	if (pref == PRINT_RENDER_DISPVM)
+		return log_warning_errno(r, "print_render is dispvm, but no disposable template: %m"),
+		       -ENOENT;
+	*why = r == -ENOENT ? "no disposable template" : "bulkheadd did not answer";
+	return PRINT_RENDER_HOST;
+}
+
+/* The document to a raster PDF, rendered where render_place() says; the log says where. */
+static int sanitise(struct filter *f, int doc, int out, struct print_stats *st, char *reason,
+		    size_t size)
+{
+	char template[VM_NAME_MAX + 1];
+	const char *why = NULL;
+	int r, where = render_place(f, template, sizeof(template), &why);
+
+	if (where < 0)
+		return snprintf(reason, size, "no disposable VM to render it in"), where;
+	if (where == PRINT_RENDER_HOST) {
+		log_info("Rendering the job from %s in the host's sandbox (%s).", f->source, why);
+		return print_sanitise(doc, out, st, reason, size);
+	}
+	struct dispvm_job job = { f->runtime_dir, f->source, template, "" };
+	r = print_render_dispvm(&job, doc, out, st, reason, size);
+	log_info("Rendered the job from %s in disposable %s of %s: %s.", f->source,
+		 job.vm[0] ? job.vm : "(none)", template, r < 0 ? "failed" : "done");
+	return r;
+}
+
 static int run(struct filter *f)
 {
 	_cleanup_close_ int doc = print_memfd("document"), out = print_memfd("printout");
@@ -247,7 +288,7 @@ static int run(struct filter *f)
 	if (r < 0)
 		return refuse(f, QREXEC_EXIT_PROBLEM, "the document did not arrive whole");
 	long long t0 = now_ms();
-	if (print_sanitise(doc, out, &st, reason, sizeof(reason)) < 0)
+	if (sanitise(f, doc, out, &st, reason, sizeof(reason)) < 0)
 		return refuse(f, EXIT_REJECTED, reason);
 	r = start_target(f, reason);
 	if (r < 0)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libprint: the print path's sanitiser (docs/print.md). A document from a VM is rendered to
- * pixels by pdftoppm in a sandbox (render.c), the pixels come back as PPM pages and are parsed
+ * pixels by pdftoppm in a disposable VM or in a host sandbox (render.c), the pixels come back as PPM pages and are parsed
  * with hard limits (untrusted-ppm.c), and Bulkhead's own writer (pdf-writer.c) rebuilds a PDF
  * that holds nothing but one RGB image per page. No script, font, form, attachment or link of
  * the original can survive: none of its objects is ever copied.
@@ -9,6 +9,8 @@
  *   render.c          the sandboxed renderer: namespaces, limits, pdfinfo + pdftoppm
  *   untrusted-ppm.c   the renderer's output: page count line and PPM headers (fuzzed)
  *   pdf-writer.c      the raster PDF: one FlateDecode image XObject per page
+ *   render-pages.c    the renderer itself (pdfinfo, pdftoppm into FIFOs), in the sandbox or
+ *                     in a disposable VM as bulkhead.PrintRender (print-render-service.c)
  *   sanitise.c        the whole conversion with its deadline, and the error a user sees
  *   config.c          the global default_print_vm and the policy file it writes
  *
@@ -78,6 +80,17 @@ struct print_stats {
 	uint64_t out_bytes;
 };
 int print_sanitise(int doc_fd, int out_fd, struct print_stats *stats, char *err, size_t errlen);
+/* The same conversion on a renderer's output that comes some other way (a disposable VM's
+ * bulkhead.PrintRender, render-dispvm.c): feed its bytes as they come, then its end. Each
+ * failure leaves its one-line reason in err. */
+struct print_conv;
+int print_conv_new(int out_fd, char *err, size_t errlen, struct print_conv **ret);
+void print_conv_free(struct print_conv *c);
+/* 0, or -EBADMSG: the output broke a rule (stop reading, then print_conv_end with it). */
+int print_conv_feed(struct print_conv *c, const void *untrusted, size_t len);
+/* r: how reading ended (0 at the renderer's EOF, -ETIMEDOUT, -EBADMSG from feed, -errno);
+ * status: the renderer's exit status. Finishes the PDF: 0, or -errno with err set. */
+int print_conv_end(struct print_conv *c, int r, int status, struct print_stats *stats);
 
 /* config.c: the global setting default_print_vm (common/global.h) and the policy file that
  * makes it the preselected target of bulkhead.Print: <config>/policy.d/50-config-print.policy. */
@@ -90,3 +103,11 @@ int print_config_set_default_vm(const char *vm);
 int print_config_get_default_vm(char **ret);
 /* The policy text for a default print VM (NULL: none). malloc'd. */
 char *print_policy_text(const char *print_vm);
+/* print_render: where the filter renders documents. Unset: in a disposable when the host has
+ * a disposable template for the source, else in the host's sandbox. "dispvm": only in a
+ * disposable (no template: the job is refused). "host": always in the host's sandbox. */
+#define PRINT_RENDER_KEY "print_render"
+enum print_render_where { PRINT_RENDER_AUTO, PRINT_RENDER_HOST, PRINT_RENDER_DISPVM };
+/* -EINVAL: neither "host" nor "dispvm" (NULL or "": unset). */
+int print_config_set_render(const char *where);
+enum print_render_where print_config_get_render(void);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Runs inside the renderer's sandbox (render.c), as its PID namespace's init: poppler's tools
+ * The renderer: in the host's sandbox (render.c) as its PID namespace's init, or in a
+ * disposable VM as the bulkhead.PrintRender service (print-render-service.c). Poppler's tools
  * on the document, pdfinfo to count the pages, then one pdftoppm for all of them, whose page
  * files are FIFOs this process drains in order onto its output (one process per page cost
  * twice the rendering time in the benchmark). What pdfinfo prints is the document's doing:
@@ -13,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,7 +28,7 @@
 #define PDFINFO "/usr/bin/pdfinfo"
 #define PDFTOPPM "/usr/bin/pdftoppm"
 #define INFO_MAX (64 * 1024)
-#define PAGE_ROOT "/p"
+#define PAGE_ROOT "p" /* page files: <dir>/p-N.ppm */
 
 static const char *const tool_env[] = { "PATH=/usr/bin", "HOME=/", "LANG=C.UTF-8", NULL };
 
@@ -83,23 +86,23 @@ static long count_pages(const char *doc, int null_fd)
 }
 
 /* pdftoppm names page N of an n-page document ROOT-N.ppm, N zero-padded to n's digits. */
-static void page_name(char *buf, size_t size, long page, long pages)
+static void page_name(char *buf, size_t size, const char *dir, long page, long pages)
 {
 	int digits = 1;
 
 	for (long n = pages; n >= 10; n /= 10)
 		digits++;
-	snprintf(buf, size, PAGE_ROOT "-%0*ld.ppm", digits, page);
+	snprintf(buf, size, "%s/" PAGE_ROOT "-%0*ld.ppm", dir, digits, page);
 }
 
 /* Each page's output file is a FIFO: pdftoppm writes the pages one after the other into
  * them, and they stream out as they come, so no page is ever stored. */
-static bool make_fifos(long pages)
+static bool make_fifos(const char *dir, long pages)
 {
-	char name[64];
+	char name[PATH_MAX];
 
 	for (long p = 1; p <= pages; p++) {
-		page_name(name, sizeof(name), p, pages);
+		page_name(name, sizeof(name), dir, p, pages);
 		if (mkfifo(name, 0600) < 0)
 			return false;
 	}
@@ -150,33 +153,47 @@ static bool copy_page(const char *name, struct renderer *r, int out_fd)
 	return false;
 }
 
-static bool render_all(const char *doc, long pages, int out_fd, int null_fd)
+static bool render_all(const char *dir, const char *doc, long pages, int out_fd, int null_fd)
 {
-	char dpi[16], last[16], name[64];
+	char dpi[16], last[16], name[PATH_MAX], root[PATH_MAX];
 
 	snprintf(dpi, sizeof(dpi), "%u", PRINT_DPI);
 	snprintf(last, sizeof(last), "%ld", pages);
-	const char *const argv[] = { PDFTOPPM, "-r", dpi, "-f",	     "1",
-				     "-l",     last, doc, PAGE_ROOT, NULL };
-	if (!make_fifos(pages))
+	snprintf(root, sizeof(root), "%s/" PAGE_ROOT, dir);
+	const char *const argv[] = { PDFTOPPM, "-r", dpi, "-f", "1", "-l", last, doc, root, NULL };
+	if (!make_fifos(dir, pages))
 		return false;
 	struct renderer r = { spawn(argv, null_fd, null_fd), -1 };
 	if (r.pid < 0)
 		return false;
 	for (long p = 1; p <= pages; p++) {
-		page_name(name, sizeof(name), p, pages);
+		page_name(name, sizeof(name), dir, p, pages);
 		if (!copy_page(name, &r, out_fd))
 			return kill(r.pid, SIGKILL), waited_ok(r.pid), false;
 	}
 	return r.status >= 0 ? r.status == 0 : waited_ok(r.pid);
 }
 
-int print_render_pages(const char *doc, int out_fd, int null_fd)
+void print_render_limits(void)
 {
-	char line[32];
+	struct rlimit as = { PRINT_RENDER_MEMORY, PRINT_RENDER_MEMORY };
+	struct rlimit cpu = { PRINT_RENDER_CPU_SECONDS, PRINT_RENDER_CPU_SECONDS + 1 };
+	struct rlimit zero = { 0, 0 }, files = { 32, 32 };
+
+	setrlimit(RLIMIT_AS, &as);
+	setrlimit(RLIMIT_CPU, &cpu);
+	setrlimit(RLIMIT_FSIZE, &zero); /* poppler writes to FIFOs and the pipe only */
+	setrlimit(RLIMIT_CORE, &zero);
+	setrlimit(RLIMIT_NOFILE, &files);
+}
+
+int print_render_pages(const char *dir, int out_fd, int null_fd)
+{
+	char line[32], doc[PATH_MAX];
 
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGXFSZ, SIG_IGN); /* a write over RLIMIT_FSIZE fails instead of killing */
+	snprintf(doc, sizeof(doc), "%s/" PRINT_RENDER_DOC, dir);
 	long pages = count_pages(doc, null_fd);
 	if (pages < 0)
 		return PRINT_RENDER_NOT_PDF;
@@ -185,5 +202,5 @@ int print_render_pages(const char *doc, int out_fd, int null_fd)
 		return PRINT_RENDER_PAGE;
 	if (pages > (long)PRINT_PAGES_MAX)
 		return PRINT_RENDER_OK; /* the trusted side refuses, with the count */
-	return render_all(doc, pages, out_fd, null_fd) ? PRINT_RENDER_OK : PRINT_RENDER_PAGE;
+	return render_all(dir, doc, pages, out_fd, null_fd) ? PRINT_RENDER_OK : PRINT_RENDER_PAGE;
 }

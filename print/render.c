@@ -3,11 +3,9 @@
  * The renderer's sandbox. poppler parses the hostile document here, and nowhere else on the
  * host: pdfinfo counts its pages, then pdftoppm streams them as PPMs (render-pages.c).
  *
- * Issue 14: once disposable VMs exist, this whole file is replaced by a call of a service in a
- * new disposable (`@dispvm`), which renders and sends back the same "PAGES n" + PPM stream;
- * the parser and the writer on this side stay as they are.
- *
- * Until then the renderer runs on the host, confined:
+ * With a disposable template on the host, the filter renders in a new disposable VM instead
+ * (render-dispvm.c, docs/print.md); this sandbox is the fallback (print_render host, or no
+ * disposable template). Here the renderer runs on the host, confined:
  *   - new user, mount, network, IPC, UTS and PID namespaces: no network at all (a new netns
  *     has only a down loopback), no other process to see or signal;
  *   - the root is a fresh tmpfs (size-limited) holding the document, with the host's /usr,
@@ -28,7 +26,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -41,7 +38,7 @@
 #include "render-internal.h"
 
 #define ROOT "/tmp"
-#define DOC "/doc.pdf"
+#define DOC "/" PRINT_RENDER_DOC
 
 static int write_proc(const char *file, const char *text)
 {
@@ -175,19 +172,6 @@ static int copy_document(int doc_fd)
 	return n < 0 ? -errno : 0;
 }
 
-static void set_limits(void)
-{
-	struct rlimit as = { PRINT_RENDER_MEMORY, PRINT_RENDER_MEMORY };
-	struct rlimit cpu = { PRINT_RENDER_CPU_SECONDS, PRINT_RENDER_CPU_SECONDS + 1 };
-	struct rlimit zero = { 0, 0 }, files = { 32, 32 };
-
-	setrlimit(RLIMIT_AS, &as);
-	setrlimit(RLIMIT_CPU, &cpu);
-	setrlimit(RLIMIT_FSIZE, &zero); /* poppler writes to the pipe only */
-	setrlimit(RLIMIT_CORE, &zero);
-	setrlimit(RLIMIT_NOFILE, &files);
-}
-
 /* pid 1 of the new PID namespace: build the root, then render. Never returns. */
 static _noreturn_ void sandbox_init(int doc_fd, int out_fd)
 {
@@ -198,8 +182,8 @@ static _noreturn_ void sandbox_init(int doc_fd, int out_fd)
 	    print_render_seccomp() < 0)
 		_exit(PRINT_RENDER_SETUP);
 	close(doc_fd);
-	set_limits();
-	_exit(print_render_pages(DOC, out_fd, null));
+	print_render_limits();
+	_exit(print_render_pages("", out_fd, null));
 }
 
 /* The first child: enters the namespaces, starts their init, and mirrors its exit status. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The conversion: the sandboxed renderer's output stream (render.c) is parsed page by page
- * (untrusted-ppm.c) and fed into the raster PDF writer (pdf-writer.c), under one deadline.
+ * The conversion: the renderer's output stream, from the host's sandbox (render.c) or from a
+ * disposable VM (render-dispvm.c), is parsed page by page (untrusted-ppm.c) and fed into the
+ * raster PDF writer (pdf-writer.c), under one deadline.
  * Trust: everything read from the renderer is untrusted; it is bounded by the page count, the
  * page sizes and the output limit of print.h, and its end must match what it announced. A job
  * that breaks any rule leaves a message saying which, and the output is not to be used.
@@ -24,7 +25,7 @@
 
 enum conv_state { WANT_PAGES, WANT_HEADER, WANT_DATA, WANT_EOF };
 
-struct conv {
+struct print_conv {
 	enum conv_state state;
 	uint8_t buf[READ_CHUNK];
 	size_t len;
@@ -35,7 +36,7 @@ struct conv {
 	size_t errlen;
 };
 
-static _printf_(2, 3) int fail(struct conv *c, const char *fmt, ...)
+static _printf_(2, 3) int fail(struct print_conv *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -53,7 +54,7 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int on_pages(struct conv *c, size_t *used)
+static int on_pages(struct print_conv *c, size_t *used)
 {
 	int r = print_pages_line_parse(c->buf, c->len, &c->pages, used);
 
@@ -67,7 +68,7 @@ static int on_pages(struct conv *c, size_t *used)
 	return r;
 }
 
-static int on_header(struct conv *c, size_t *used)
+static int on_header(struct print_conv *c, size_t *used)
 {
 	struct print_ppm ppm;
 	int r = print_ppm_header_parse(c->buf, c->len, &ppm);
@@ -88,7 +89,7 @@ static int on_header(struct conv *c, size_t *used)
 	return 1;
 }
 
-static int on_data(struct conv *c, size_t *used)
+static int on_data(struct print_conv *c, size_t *used)
 {
 	size_t n = MIN(c->len, c->left);
 
@@ -107,7 +108,7 @@ static int on_data(struct conv *c, size_t *used)
 }
 
 /* Consume what the buffer holds; 0 when it needs more bytes, -EBADMSG on a broken rule. */
-static int consume(struct conv *c)
+static int consume(struct print_conv *c)
 {
 	for (;;) {
 		size_t used = 0;
@@ -129,9 +130,28 @@ static int consume(struct conv *c)
 	}
 }
 
-/* Read until EOF or the deadline; -ETIMEDOUT, -EBADMSG, or 0 at EOF. */
-static int pump(struct conv *c, int fd, long long deadline)
+/* Take bytes the renderer sent: into the buffer, and on as far as they complete something.
+ * The buffer never holds more than a header's worth unconsumed, so it always has room. */
+static int feed(struct print_conv *c, const uint8_t *untrusted, size_t len)
 {
+	while (len > 0) {
+		size_t n = MIN(len, sizeof(c->buf) - c->len);
+		if (n == 0)
+			return fail(c, "the renderer's output was malformed");
+		memcpy(c->buf + c->len, untrusted, n);
+		c->len += n, untrusted += n, len -= n;
+		int r = consume(c);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Read until EOF or the deadline; -ETIMEDOUT, -EBADMSG, or 0 at EOF. */
+static int pump(struct print_conv *c, int fd, long long deadline)
+{
+	static uint8_t buf[READ_CHUNK];
+
 	for (;;) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		long long left = deadline - now_ms();
@@ -142,12 +162,12 @@ static int pump(struct conv *c, int fd, long long deadline)
 			return -errno;
 		if (k <= 0)
 			continue;
-		ssize_t n = read(fd, c->buf + c->len, sizeof(c->buf) - c->len);
+		ssize_t n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno != EINTR)
 			return -errno;
 		if (n == 0)
 			return 0;
-		if (n > 0 && (c->len += (size_t)n, consume(c) < 0))
+		if (n > 0 && feed(c, buf, (size_t)n) < 0)
 			return -EBADMSG;
 	}
 }
@@ -163,7 +183,7 @@ static int renderer_status(pid_t pid)
 }
 
 /* The renderer's end, read against what it sent: the one message the user gets. */
-static int check_end(struct conv *c, int r, int status)
+static int check_end(struct print_conv *c, int r, int status)
 {
 	if (r == -ETIMEDOUT)
 		return fail(c, "rendering took longer than %u s", PRINT_TIMEOUT_SECONDS),
@@ -171,7 +191,7 @@ static int check_end(struct conv *c, int r, int status)
 	if (r < 0)
 		return r == -EBADMSG ? r : fail(c, "reading the renderer failed: %s", strerror(-r));
 	if (status == PRINT_RENDER_SETUP)
-		return fail(c, "the renderer's sandbox could not be set up on this host");
+		return fail(c, "the renderer could not be set up (its sandbox, or its VM)");
 	if (status == PRINT_RENDER_NOT_PDF)
 		return fail(c, "not a PDF document that can be read");
 	if (status == PRINT_RENDER_PAGE || status > 128)
@@ -179,7 +199,9 @@ static int check_end(struct conv *c, int r, int status)
 			    "page %u could not be rendered (damaged, or over the renderer's "
 			    "limits of %u MiB and %u s of CPU)",
 			    c->done + 1, PRINT_RENDER_MEMORY >> 20, PRINT_RENDER_CPU_SECONDS);
-	if (status != 0 || c->state != WANT_EOF || c->len != 0)
+	if (status != 0)
+		return fail(c, "the renderer failed (status %d)", status);
+	if (c->state != WANT_EOF || c->len != 0)
 		return fail(c, "the renderer's output ended early (page %u of %u)", c->done + 1,
 			    c->pages);
 	if (pdf_writer_finish(c->w) < 0)
@@ -187,27 +209,60 @@ static int check_end(struct conv *c, int r, int status)
 	return 0;
 }
 
-int print_sanitise(int doc_fd, int out_fd, struct print_stats *stats, char *err, size_t errlen)
+int print_conv_new(int out_fd, char *err, size_t errlen, struct print_conv **ret)
 {
-	_cleanup_free_ struct conv *c = calloc(1, sizeof(*c));
-	pid_t pid;
-	int out, r;
+	struct print_conv *c = calloc(1, sizeof(*c));
+	int r;
 
 	if (!c)
 		return snprintf(err, errlen, "out of memory"), -ENOMEM;
 	c->err = err, c->errlen = errlen;
-	if ((r = pdf_writer_new(out_fd, PRINT_DPI, &c->w)) < 0 ||
-	    (r = print_render_start(doc_fd, &pid, &out)) < 0) {
-		pdf_writer_free(c->w);
+	if ((r = pdf_writer_new(out_fd, PRINT_DPI, &c->w)) < 0) {
+		free(c);
+		return snprintf(err, errlen, "cannot write the output: %s", strerror(-r)), r;
+	}
+	*ret = c;
+	return 0;
+}
+
+void print_conv_free(struct print_conv *c)
+{
+	if (!c)
+		return;
+	pdf_writer_free(c->w);
+	free(c);
+}
+
+int print_conv_feed(struct print_conv *c, const void *untrusted, size_t len)
+{
+	return feed(c, untrusted, len) < 0 ? -EBADMSG : 0;
+}
+
+int print_conv_end(struct print_conv *c, int r, int status, struct print_stats *stats)
+{
+	r = check_end(c, r, status);
+	if (r == 0 && stats)
+		*stats = (struct print_stats){ c->pages, pdf_writer_bytes(c->w) };
+	return r;
+}
+
+int print_sanitise(int doc_fd, int out_fd, struct print_stats *stats, char *err, size_t errlen)
+{
+	struct print_conv *c = NULL;
+	pid_t pid;
+	int out, r = print_conv_new(out_fd, err, errlen, &c);
+
+	if (r < 0)
+		return r;
+	if ((r = print_render_start(doc_fd, &pid, &out)) < 0) {
+		print_conv_free(c);
 		return snprintf(err, errlen, "cannot start the renderer: %s", strerror(-r)), r;
 	}
 	r = pump(c, out, now_ms() + PRINT_TIMEOUT_SECONDS * 1000LL);
 	close(out);
 	if (r < 0)
 		kill(pid, SIGKILL); /* its namespace's processes die with it */
-	r = check_end(c, r, renderer_status(pid));
-	if (r == 0 && stats)
-		*stats = (struct print_stats){ c->pages, pdf_writer_bytes(c->w) };
-	pdf_writer_free(c->w);
+	r = print_conv_end(c, r, renderer_status(pid), stats);
+	print_conv_free(c);
 	return r;
 }

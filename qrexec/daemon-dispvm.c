@@ -5,7 +5,8 @@
  *
  *     -> TEMPLATE\n          <- OK disp1234\n  |  ERR reason\n
  *
- * and the call goes on to that disposable like any other target. The disposable's own
+ * (the request is dispvm-client.c's, shared with the print filter), and the call goes on to
+ * that disposable like any other target. The disposable's own
  * qrexec-daemon (--disposable) ends when the call does, and bulkheadd destroys the VM then.
  * Only a name for a disposable crosses this socket: the daemon gets no other power over VMs.
  *
@@ -14,39 +15,21 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "daemon.h"
+#include "dispvm-client.h"
 #include "fdio.h"
 #include "log.h"
 #include "macro.h"
 #include "strutil.h"
 
-static int dispvm_connect(struct daemon *d)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-	if (str_printf(sa.sun_path, sizeof(sa.sun_path), "%s/dispvm.sock", d->runtime_dir) < 0)
-		return -ENAMETOOLONG;
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return negative_errno();
-	return TAKE_FD(fd);
-}
-
 void daemon_dispvm_request(struct daemon *d, struct dcall *c, const char *template)
 {
-	char line[VM_NAME_MAX + 2];
-	int fd = vm_name_is_valid(template) ? dispvm_connect(d) : -EINVAL;
-	int r = fd < 0 ? fd : str_printf(line, sizeof(line), "%s\n", template);
+	int fd = vm_name_is_valid(template) ? qrexec_dispvm_request(d->runtime_dir, template, false)
+					    : -EINVAL;
 
-	if (r >= 0)
-		r = fd_write_all(fd, line, strlen(line));
-	if (r < 0) {
-		safe_close(fd);
-		fd = r;
+	if (fd < 0) {
 		log_warning_errno(fd, "%s -> @dispvm:%s %s: no disposable: %m", d->domain, template,
 				  c->call.full);
 		return dcall_refuse(d, c, QREXEC_EXIT_PROBLEM, "no disposable VM could be started");
@@ -57,19 +40,6 @@ void daemon_dispvm_request(struct daemon *d, struct dcall *c, const char *templa
 	c->dispvm_len = 0;
 	log_info("%s -> @dispvm:%s %s: allowed, starting a disposable", d->domain, template,
 		 c->call.full);
-}
-
-/* "OK NAME" with a valid name, else the reason bulkheadd gave (or a generic one). */
-static const char *parse_reply(char *line, const char **name)
-{
-	*name = NULL;
-	if (str_startswith(line, "OK ") && vm_name_is_valid(line + 3)) {
-		*name = line + 3;
-		return NULL;
-	}
-	if (str_startswith(line, "ERR ") && line[4])
-		return line + 4;
-	return "bulkheadd gave no disposable";
 }
 
 void daemon_dispvm_readable(struct daemon *d, struct dcall *c)
@@ -89,7 +59,7 @@ void daemon_dispvm_readable(struct daemon *d, struct dcall *c)
 	if (nl)
 		*nl = '\0';
 	c->link = safe_close(c->link);
-	why = nl ? parse_reply(c->dispvm_reply, &name) : "bulkheadd closed the request";
+	why = nl ? qrexec_dispvm_reply_parse(c->dispvm_reply, &name) : "bulkheadd closed the request";
 	if (why) {
 		log_warning("%s -> %s %s: no disposable: %s", d->domain, c->call.target,
 			    c->call.full, why);

@@ -13,6 +13,7 @@
 
 #include "fdio.h"
 #include "log.h"
+#include "manager-info.h"
 #include "macro.h"
 #include "policy-daemon.h"
 #include "strutil.h"
@@ -63,44 +64,28 @@ static void sysinfo_from_file(struct pd_sysinfo *s)
 	sysinfo_set(s, json, len);
 }
 
-static DBusMessage *manager_call(struct pd_sysinfo *s)
+/* A private connection, kept, and remade once the bus dropped it. */
+static DBusConnection *manager_bus(struct pd_sysinfo *s)
 {
-	if (!s->bus)
-		s->bus = dbus_bus_get_private(DBUS_BUS_SESSION, NULL);
-	if (!s->bus)
-		return NULL;
-	dbus_connection_set_exit_on_disconnect(s->bus, FALSE);
-	DBusMessage *m =
-		dbus_message_new_method_call("org.bulkhead.Manager1", "/org/bulkhead/Manager1",
-					     "org.bulkhead.Manager1", "GetSystemInfo");
-	if (!m)
-		return NULL;
-	dbus_message_set_auto_start(m, FALSE);
-	DBusMessage *reply =
-		dbus_connection_send_with_reply_and_block(s->bus, m, MANAGER_TIMEOUT_MS, NULL);
-	dbus_message_unref(m);
-	if (!dbus_connection_get_is_connected(s->bus)) {
+	if (s->bus && !dbus_connection_get_is_connected(s->bus)) {
 		dbus_connection_unref(s->bus);
 		s->bus = NULL;
 	}
-	return reply;
+	if (!s->bus && (s->bus = dbus_bus_get_private(DBUS_BUS_SESSION, NULL)))
+		dbus_connection_set_exit_on_disconnect(s->bus, FALSE);
+	return s->bus;
 }
 
 static void sysinfo_from_manager(struct pd_sysinfo *s)
 {
-	DBusMessage *reply = manager_call(s);
-	const char *json = NULL;
+	DBusConnection *bus = manager_bus(s);
+	char *json = NULL;
 
-	if (!reply ||
-	    !dbus_message_get_args(reply, NULL, DBUS_TYPE_STRING, &json, DBUS_TYPE_INVALID)) {
+	if (!bus || bulkhead_manager_system_info(bus, MANAGER_TIMEOUT_MS, &json) < 0) {
 		log_warning("No system info from bulkheadd: requests that need it are denied.");
-		sysinfo_set(s, NULL, 0);
-	} else {
-		char *copy = strdup(json);
-		sysinfo_set(s, copy, copy ? strlen(copy) : 0);
+		return sysinfo_set(s, NULL, 0);
 	}
-	if (reply)
-		dbus_message_unref(reply);
+	sysinfo_set(s, json, strlen(json));
 }
 
 const struct policy_system_info *pd_sysinfo_get(struct pd *pd)
