@@ -9,7 +9,8 @@
  *
  * Trust: the document is hostile and poppler parses it here, where nothing else lives: the
  * disposable is the isolation, and it is destroyed after the job. The limits of print.h are
- * still applied, so that a document that makes poppler run away ends soon with a reason.
+ * still applied to poppler's tools, so that a document that makes them run away ends soon
+ * with a reason.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -71,8 +72,7 @@ int main(void)
 		log_error_errno(r, "Cannot take the document: %m");
 		status = r == -EFBIG ? PRINT_RENDER_NOT_PDF : PRINT_RENDER_SETUP;
 	} else {
-		print_render_limits();
-		status = print_render_pages(dir, STDOUT_FILENO, null);
+		status = print_render_pages(dir, STDOUT_FILENO, null); /* poppler gets the limits */
 	}
 	remove_dir(dir);
 	return status;

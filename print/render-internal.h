@@ -10,8 +10,8 @@
  * dir must be writable (the page FIFOs go there). Returns the renderer's exit status
  * (print.h, PRINT_RENDER_*). */
 int print_render_pages(const char *dir, int out_fd, int null_fd);
-/* The limits of print.h on this process and the tools it starts: memory, CPU, no files
- * written, no core dumps, few descriptors. */
+/* The limits of print.h on this process and those it starts: memory, CPU, no files written,
+ * no core dumps, few descriptors. print_render_pages() sets them on poppler's tools itself. */
 void print_render_limits(void);
 
 /* render-seccomp.c: load the renderer's system-call filter (no_new_privs must be set). */

@@ -32,6 +32,19 @@
 
 static const char *const tool_env[] = { "PATH=/usr/bin", "HOME=/", "LANG=C.UTF-8", NULL };
 
+void print_render_limits(void)
+{
+	struct rlimit as = { PRINT_RENDER_MEMORY, PRINT_RENDER_MEMORY };
+	struct rlimit cpu = { PRINT_RENDER_CPU_SECONDS, PRINT_RENDER_CPU_SECONDS + 1 };
+	struct rlimit zero = { 0, 0 }, files = { 32, 32 };
+
+	setrlimit(RLIMIT_AS, &as);
+	setrlimit(RLIMIT_CPU, &cpu);
+	setrlimit(RLIMIT_FSIZE, &zero); /* poppler writes to FIFOs and the pipe only */
+	setrlimit(RLIMIT_CORE, &zero);
+	setrlimit(RLIMIT_NOFILE, &files);
+}
+
 static pid_t spawn(const char *const argv[], int out_fd, int null_fd)
 {
 	pid_t pid = fork();
@@ -40,6 +53,8 @@ static pid_t spawn(const char *const argv[], int out_fd, int null_fd)
 		return pid;
 	if (dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(null_fd, 2) < 0)
 		_exit(127);
+	print_render_limits();
+	signal(SIGPIPE, SIG_DFL); /* a page FIFO whose reader is gone ends poppler */
 	execve(argv[0], (char *const *)argv, (char *const *)tool_env);
 	_exit(127);
 }
@@ -174,24 +189,11 @@ static bool render_all(const char *dir, const char *doc, long pages, int out_fd,
 	return r.status >= 0 ? r.status == 0 : waited_ok(r.pid);
 }
 
-void print_render_limits(void)
-{
-	struct rlimit as = { PRINT_RENDER_MEMORY, PRINT_RENDER_MEMORY };
-	struct rlimit cpu = { PRINT_RENDER_CPU_SECONDS, PRINT_RENDER_CPU_SECONDS + 1 };
-	struct rlimit zero = { 0, 0 }, files = { 32, 32 };
-
-	setrlimit(RLIMIT_AS, &as);
-	setrlimit(RLIMIT_CPU, &cpu);
-	setrlimit(RLIMIT_FSIZE, &zero); /* poppler writes to FIFOs and the pipe only */
-	setrlimit(RLIMIT_CORE, &zero);
-	setrlimit(RLIMIT_NOFILE, &files);
-}
-
 int print_render_pages(const char *dir, int out_fd, int null_fd)
 {
 	char line[32], doc[PATH_MAX];
 
-	signal(SIGPIPE, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN); /* a reader that stops early: EPIPE, and the tools are stopped */
 	signal(SIGXFSZ, SIG_IGN); /* a write over RLIMIT_FSIZE fails instead of killing */
 	snprintf(doc, sizeof(doc), "%s/" PRINT_RENDER_DOC, dir);
 	long pages = count_pages(doc, null_fd);

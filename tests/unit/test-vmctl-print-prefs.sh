@@ -36,6 +36,18 @@ out=$(eval_print)
 ok "$(grep -q 'default target' <<<"$out"; [ $? -ne 0 ]; echo $?)" "  and the ask has no preselection"
 "$VMCTL" prefs --global default_print_vm 'no such/name' 2>"$T/err"
 is "$?" 2 "a value that is not a VM name is a usage error"
+is "$("$VMCTL" prefs --global print_render)" "" "print_render is unset at first (a disposable when there is a template)"
+"$VMCTL" prefs --global print_render host
+is "$?" 0 "vmctl prefs --global print_render host"
+is "$("$VMCTL" prefs --global print_render)" "host" "  reads back"
+like "$("$VMCTL" prefs --global)" "print_render +host" "  and shows among all global settings"
+"$VMCTL" prefs --global print_render dispvm
+is "$("$VMCTL" prefs --global print_render)" "dispvm" "print_render dispvm"
+"$VMCTL" prefs --global print_render elsewhere 2>"$T/err"
+is "$?" 2 "print_render elsewhere is a usage error"
+like "$(cat "$T/err")" "print_render: not host or dispvm" "  that says what is expected"
+"$VMCTL" prefs --global print_render ''
+is "$("$VMCTL" prefs --global print_render)" "" "  '' unsets it"
 "$VMCTL" prefs --global colour red 2>"$T/err"
 is "$?" 2 "an unknown global key is a usage error"
 like "$(cat "$T/err")" "unknown global key: colour" "  named in the message"
