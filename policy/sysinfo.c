@@ -257,8 +257,7 @@ const struct vm *system_info_dispvm_template(const struct policy_system_info *in
 	return vm && vm->template_for_dispvms ? vm : NULL;
 }
 
-const char *policy_system_info_dispvm_for(const struct policy_system_info *info,
-					  const char *source)
+const char *policy_system_info_dispvm_for(const struct policy_system_info *info, const char *source)
 {
 	const struct vm *src = system_info_find(info, source), *only = NULL;
 

@@ -76,6 +76,7 @@ enum print_render_where print_config_get_render(void)
 
 	if (bulkhead_global_get(PRINT_RENDER_KEY, &v) < 0 || !v)
 		return PRINT_RENDER_AUTO;
-	return streq(v, "host") ? PRINT_RENDER_HOST : streq(v, "dispvm") ? PRINT_RENDER_DISPVM
-									 : PRINT_RENDER_AUTO;
+	return streq(v, "host")	    ? PRINT_RENDER_HOST
+	       : streq(v, "dispvm") ? PRINT_RENDER_DISPVM
+				    : PRINT_RENDER_AUTO;
 }

@@ -245,7 +245,8 @@ static int render_place(const struct filter *f, char *template, size_t size, con
 	if (r >= 0)
 		return PRINT_RENDER_DISPVM;
 	if (pref == PRINT_RENDER_DISPVM)
-		return log_warning_errno(r, "print_render is dispvm, but no disposable template: %m"),
+		return log_warning_errno(r,
+					 "print_render is dispvm, but no disposable template: %m"),
 		       -ENOENT;
 	*why = r == -ENOENT ? "no disposable template" : "bulkheadd did not answer";
 	return PRINT_RENDER_HOST;

@@ -63,7 +63,8 @@ int main(void)
 
 	log_set_ident("bulkhead.PrintRender");
 	if (null < 0 ||
-	    str_printf(dir, sizeof(dir), "%s/bulkhead-render.XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0 ||
+	    str_printf(dir, sizeof(dir), "%s/bulkhead-render.XXXXXX", tmp && *tmp ? tmp : "/tmp") <
+		    0 ||
 	    !mkdtemp(dir))
 		return log_error_errno(errno, "Cannot make a directory to render in: %m"),
 		       PRINT_RENDER_SETUP;

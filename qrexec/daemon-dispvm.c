@@ -59,7 +59,8 @@ void daemon_dispvm_readable(struct daemon *d, struct dcall *c)
 	if (nl)
 		*nl = '\0';
 	c->link = safe_close(c->link);
-	why = nl ? qrexec_dispvm_reply_parse(c->dispvm_reply, &name) : "bulkheadd closed the request";
+	why = nl ? qrexec_dispvm_reply_parse(c->dispvm_reply, &name)
+		 : "bulkheadd closed the request";
 	if (why) {
 		log_warning("%s -> %s %s: no disposable: %s", d->domain, c->call.target,
 			    c->call.full, why);

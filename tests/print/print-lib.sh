@@ -7,6 +7,8 @@
 #   pl_active_content PDF   # the active-content names found in PDF (empty: none)
 #   pl_page_rmse A B PAGE   # ImageMagick's normalised RMSE between page PAGE of A and of B
 #   pl_pages PDF            # its page count (pdfinfo)
+#   pl_vm_printer VM FILE   # in a real VM (vmctl run as root): its cupsd's default queue "out",
+#                           # a PDF printer writing FILE
 
 pl_cupsd() {
 	local dir=$1 i
@@ -71,4 +73,11 @@ pl_page_rmse() {
 	compare -metric RMSE "$tmp/a.png" "$tmp/b2.png" /dev/null 2>&1 |
 		sed -n 's/.*(\(.*\)).*/\1/p'
 	rm -rf "$tmp"
+}
+
+pl_vm_printer() {
+	timeout 120 "$VMCTL" run -u root "$1" -- sh -c '
+	for i in $(seq 300); do lpstat -r 2>/dev/null | grep -q "is running" && break; sleep 0.2; done
+	lpadmin -p out -E -v file://'"$2"' -m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
+		-o PageSize=A4 2>/dev/null && lpadmin -d out && lpstat -d'
 }

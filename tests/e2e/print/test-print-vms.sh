@@ -48,9 +48,7 @@ OUT=/home/user/printout.pdf
 in_print() { timeout 120 "$VMCTL" run -u root print -- sh -c "$1"; }
 in_work() { timeout 180 "$VMCTL" run work -- sh -c "$1"; }
 # The user's printer in print: a PDF printer writing a file, as the default destination.
-in_print 'for i in $(seq 300); do lpstat -r 2>/dev/null | grep -q "is running" && break; sleep 0.2; done
-	lpadmin -p out -E -v file://'"$OUT"' -m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
-		-o PageSize=A4 2>/dev/null && lpadmin -d out && lpstat -d'
+pl_vm_printer print "$OUT" >/dev/null
 ok $? "print's cupsd runs; its PDF printer is set up as the default"
 # cupsd starts on demand (docs/print.md): nothing in work has printed yet.
 is "$(in_work 'pidof cupsd >/dev/null && echo running || echo "not running"')" "not running" \
