@@ -66,6 +66,22 @@ int flink_send_exit(struct flink *l, int status)
 	return flink_send(l, QREXEC_MSG_EXIT, &e, sizeof(e));
 }
 
+int flink_send_stdin(struct flink *l, int fd, uint32_t *credit, bool *sent_eof)
+{
+	static uint8_t buf[64 * 1024];
+
+	while (!*sent_eof && *credit > 0) {
+		ssize_t n = read(fd, buf, MIN(sizeof(buf), (size_t)*credit));
+		if (n < 0)
+			return -errno;
+		if (flink_send(l, QREXEC_MSG_DATA_STDIN, buf, (size_t)n) < 0)
+			return -EPIPE;
+		*credit -= (uint32_t)n;
+		*sent_eof = n == 0;
+	}
+	return 0;
+}
+
 int flink_connect(struct flink *l, const char *runtime_dir, const char *vm)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };

@@ -39,7 +39,6 @@
 #define EXIT_REJECTED 65    /* EX_DATAERR: the document was refused, see stderr */
 #define IDLE_MS (60 * 1000) /* the longest a peer may stay silent */
 #define RELAY_MAX (64 * 1024)
-#define CHUNK (64 * 1024)
 
 struct filter {
 	const char *source, *target, *runtime_dir;
@@ -167,23 +166,6 @@ static int on_dest_message(struct filter *f, struct relay *rl, const struct msg 
 	return flink_send(&f->caller, m->type, m->payload, m->len);
 }
 
-/* Send what the credit allows of the printout; the empty message is its EOF. */
-static int send_some(struct filter *f, struct relay *rl, int out)
-{
-	static uint8_t buf[CHUNK];
-
-	while (!rl->sent_eof && rl->credit > 0) {
-		ssize_t n = read(out, buf, MIN(sizeof(buf), (size_t)rl->credit));
-		if (n < 0)
-			return -errno;
-		if (flink_send(&f->dest, QREXEC_MSG_DATA_STDIN, buf, (size_t)n) < 0)
-			return -EPIPE;
-		rl->credit -= (uint32_t)n;
-		rl->sent_eof = n == 0;
-	}
-	return 0;
-}
-
 /* The printout to the target, its answer back to the caller: the target's exit status. */
 static int forward(struct filter *f, int out)
 {
@@ -193,7 +175,7 @@ static int forward(struct filter *f, int out)
 	if (lseek(out, 0, SEEK_SET) < 0)
 		return -errno;
 	while (rl.status < 0) {
-		int r = send_some(f, &rl, out);
+		int r = flink_send_stdin(&f->dest, out, &rl.credit, &rl.sent_eof);
 		if (r < 0 || (r = flink_next(&f->dest, &m, IDLE_MS)) <= 0)
 			return r < 0 ? r : -EPIPE;
 		if ((r = on_dest_message(f, &rl, &m)) < 0)

@@ -149,23 +149,6 @@ static int start_renderer(struct render_call *rc, const struct dispvm_job *job)
 	return -ECONNREFUSED;
 }
 
-/* What the credit allows of the document; the empty message is its EOF. */
-static int send_document(struct render_call *rc)
-{
-	static uint8_t buf[64 * 1024];
-
-	while (!rc->sent_eof && rc->credit > 0) {
-		ssize_t n = read(rc->doc_fd, buf, MIN(sizeof(buf), (size_t)rc->credit));
-		if (n < 0)
-			return -errno;
-		if (flink_send(&rc->link, QREXEC_MSG_DATA_STDIN, buf, (size_t)n) < 0)
-			return -EPIPE;
-		rc->credit -= (uint32_t)n;
-		rc->sent_eof = n == 0;
-	}
-	return 0;
-}
-
 /* Its output goes to the parser, as it comes; credit goes back for what was taken. */
 static int on_output(struct render_call *rc, const struct msg *m)
 {
@@ -210,7 +193,7 @@ static int relay(struct render_call *rc)
 	struct msg m;
 
 	while (rc->status < 0) {
-		int r = send_document(rc);
+		int r = flink_send_stdin(&rc->link, rc->doc_fd, &rc->credit, &rc->sent_eof);
 		if (r < 0)
 			return r;
 		int left = ms_left(rc->deadline);
