@@ -239,6 +239,47 @@ static void test_json(const struct policy_system_info *info)
 	policy_decision_finish(&d);
 }
 
+static struct policy_system_info *sysinfo_of(const char *json)
+{
+	struct policy_system_info *info = NULL;
+
+	if (policy_system_info_parse(json, strlen(json), &info, NULL) < 0)
+		tap_bail_out("a test system info does not parse");
+	return info;
+}
+
+/* The print filter's disposable template (no policy involved): the source's default_dispvm if
+ * it is a template, else the host's only template, else none. */
+static void test_dispvm_for(void)
+{
+	static const char *const one =
+		"{\"domains\": {"
+		"\"work\": {\"type\": \"AppVM\"},"
+		"\"mail\": {\"type\": \"AppVM\", \"default_dispvm\": \"work\"},"
+		"\"dvm\": {\"type\": \"AppVM\", \"template_for_dispvms\": true}}}";
+	static const char *const two =
+		"{\"domains\": {"
+		"\"work\": {\"type\": \"AppVM\", \"default_dispvm\": \"dvm2\"},"
+		"\"mail\": {\"type\": \"AppVM\"},"
+		"\"dvm\": {\"type\": \"AppVM\", \"template_for_dispvms\": true},"
+		"\"dvm2\": {\"type\": \"AppVM\", \"template_for_dispvms\": true}}}";
+	struct policy_system_info *info = sysinfo_of(one);
+
+	is_str(policy_system_info_dispvm_for(info, "work"), "dvm", "dispvm_for: the only template");
+	is_str(policy_system_info_dispvm_for(info, "mail"), "dvm",
+	       "  a default_dispvm that is no template is passed over");
+	is_str(policy_system_info_dispvm_for(info, "nosuch"), "dvm", "  whoever asks");
+	policy_system_info_free(info);
+	info = sysinfo_of(two);
+	is_str(policy_system_info_dispvm_for(info, "work"), "dvm2",
+	       "  the source's default_dispvm");
+	ok(!policy_system_info_dispvm_for(info, "mail"), "  several templates, none chosen: none");
+	policy_system_info_free(info);
+	info = sysinfo_of("{\"domains\": {\"work\": {\"type\": \"AppVM\"}}}");
+	ok(!policy_system_info_dispvm_for(info, "work"), "  no template: none");
+	policy_system_info_free(info);
+}
+
 static void test_default_dirs(void)
 {
 	char **dirs = NULL;
@@ -272,6 +313,7 @@ int main(void)
 	test_parse_text_includes();
 	test_sysinfo_errors();
 	test_json(info);
+	test_dispvm_for();
 	test_default_dirs();
 	policy_system_info_free(info);
 	_cleanup_free_ char *cmd = str_new_printf("rm -rf '%s'", scratch);

@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include "dispvm-client.h"
 #include "macro.h"
 #include "qrexec.h"
+#include "strutil.h"
 #include "tap.h"
 
 static struct msg msg_of(uint32_t type, uint32_t id, const void *p, size_t len)
@@ -178,8 +180,24 @@ static void test_open_header(void)
 	       "a 256-byte line never can");
 }
 
+/* bulkheadd's answer on the dispvm socket (dispvm-client.c): a name only when it is valid. */
+static void test_dispvm_reply(void)
+{
+	char ok_line[] = "OK disp42", bad_name[] = "OK ../x", err[] = "ERR no template",
+	     junk[] = "hello", empty_err[] = "ERR ";
+	const char *name = "x";
+
+	ok(!qrexec_dispvm_reply_parse(ok_line, &name) && streq(name, "disp42"),
+	   "dispvm reply: OK with a name");
+	ok(qrexec_dispvm_reply_parse(bad_name, &name) && !name, "  OK with no valid name: refused");
+	is_str(qrexec_dispvm_reply_parse(err, &name), "no template", "  ERR: bulkheadd's reason");
+	ok(qrexec_dispvm_reply_parse(junk, &name) && !name, "  anything else: refused");
+	ok(qrexec_dispvm_reply_parse(empty_err, &name) && !name, "  ERR without a reason too");
+}
+
 int main(void)
 {
+	test_dispvm_reply();
 	test_call_request();
 	test_open_header();
 	test_small_messages();
