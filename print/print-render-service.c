@@ -2,8 +2,8 @@
 /*
  * bulkhead.PrintRender, the renderer in a disposable VM (docs/print.md). The host's print
  * filter starts a new disposable for each job and calls this service in it, straight through
- * the disposable's daemon (no VM may call it: the default policy denies it, and the filter is
- * the only caller that needs none). The document comes on stdin; "PAGES n" and the pages as
+ * the disposable's daemon, as "dom0". No VM may call it: the default policy denies it, and a
+ * call from anyone but the host is refused here too (the broker names the real caller). The document comes on stdin; "PAGES n" and the pages as
  * binary PPMs go to stdout, exactly as from the host's sandbox (render-pages.c); the exit
  * status is one of PRINT_RENDER_*.
  *
@@ -57,11 +57,14 @@ static void remove_dir(const char *dir)
 
 int main(void)
 {
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = getenv("TMPDIR"), *caller = getenv("QREXEC_REMOTE_DOMAIN");
 	char dir[256];
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC), status;
 
 	log_set_ident("bulkhead.PrintRender");
+	if (!caller || !streq(caller, PRINT_RENDER_CALLER))
+		return log_error("Only the host's print filter calls this service."),
+		       PRINT_RENDER_SETUP;
 	if (null < 0 ||
 	    str_printf(dir, sizeof(dir), "%s/bulkhead-render.XXXXXX", tmp && *tmp ? tmp : "/tmp") <
 		    0 ||

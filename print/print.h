@@ -65,6 +65,9 @@ uint64_t pdf_writer_bytes(const struct pdf_writer *w);
  * read from offset 0). *ret_out: the read end of its output; *ret_pid: wait for it, kill it
  * on timeout (its whole namespace dies with it). */
 int print_render_start(int doc_fd, pid_t *ret_pid, int *ret_out);
+/* The caller bulkhead.PrintRender accepts: the host (its print filter). A VM's own call, were
+ * a careless policy rule to let one through, carries the VM's name and is refused. */
+#define PRINT_RENDER_CALLER "dom0"
 /* The renderer's exit statuses: what went wrong, for the message a user sees. */
 enum {
 	PRINT_RENDER_OK = 0,

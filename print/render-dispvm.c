@@ -3,9 +3,9 @@
  * The renderer in a disposable VM (docs/print.md). For each job the filter asks bulkheadd for
  * a new disposable and holds it (qrexec/dispvm-client.h: closing the request's socket destroys
  * the disposable, whatever runs in it), calls bulkhead.PrintRender there straight through the
- * disposable's daemon, as the source VM, sends the document as the call's stdin and reads the
- * same "PAGES n" + PPM stream the host's sandbox makes, parsed and rebuilt by the same code
- * (sanitise.c). Nothing but the document goes into the disposable, and nothing but pixels,
+ * disposable's daemon as the host ("dom0", the only caller the service accepts), sends the
+ * document as the call's stdin and reads the same "PAGES n" + PPM stream the host's sandbox
+ * makes, parsed and rebuilt by the same code (sanitise.c). Nothing but the document goes into the disposable, and nothing but pixels,
  * parsed with hard limits, comes out of it; the print VM gets only the rebuilt PDF.
  *
  * Trust: everything the disposable sends is hostile (it parsed the document): its output is
@@ -136,7 +136,8 @@ static int start_renderer(struct render_call *rc, const struct dispvm_job *job)
 
 	if (flink_connect(&rc->link, job->runtime_dir, job->vm) < 0)
 		return log_warning("Cannot reach disposable %s's daemon.", job->vm), -ECONNREFUSED;
-	if (qrexec_exec_request_init(&req, job->source, job->vm, PRINT_RENDER_SERVICE, 0) < 0 ||
+	if (qrexec_exec_request_init(&req, PRINT_RENDER_CALLER, job->vm, PRINT_RENDER_SERVICE, 0) <
+		    0 ||
 	    flink_send(&rc->link, QREXEC_MSG_EXEC_REQUEST, &req, sizeof(req)) < 0 ||
 	    flink_next(&rc->link, &m, ms_left(rc->deadline)) <= 0)
 		return log_warning("Disposable %s did not answer.", job->vm), -EPIPE;

@@ -9,7 +9,7 @@
 
 struct dispvm_job {
 	const char *runtime_dir;  /* where bulkheadd's dispvm.sock and the daemons' sockets are */
-	const char *source;	  /* the VM the document came from: the call's source */
+	const char *source;	  /* the VM the document came from (for its template) */
 	const char *template;	  /* the disposable template */
 	char vm[VM_NAME_MAX + 1]; /* out: the disposable that rendered (or was meant to) */
 };

@@ -54,7 +54,10 @@ python3 "$MKPDF" "$T/hundred.pdf" --pages 100 --blank
 is "$?" 0 "exactly 100 pages convert"
 
 VIA="--render-with $RENDER_SERVICE"
-export TMPDIR=$T/tmp
+QREXEC_REMOTE_DOMAIN=work "$SAN" $VIA <"$T/doc.pdf" >"$T/out.pdf" 2>"$T/err"
+is "$?" 1 "bulkhead.PrintRender refuses a caller that is not the host"
+like "$(cat "$T/err")" "Only the host's print filter" "  and says so"
+export QREXEC_REMOTE_DOMAIN=dom0 TMPDIR=$T/tmp
 mkdir "$TMPDIR"
 "$SAN" --stats $VIA <"$T/doc.pdf" >"$T/out.pdf" 2>"$T/err"
 is "$?" 0 "bulkhead.PrintRender: the 4-page PDF converts"
