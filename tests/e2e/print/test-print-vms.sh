@@ -177,6 +177,7 @@ before=$(disposables_started)
 in_work 'echo "%PDF-1.4" | qrexec-client-vm @dispvm:dvm bulkhead.PrintRender' >/dev/null 2>&1
 is "$?" 126 "work calling bulkhead.PrintRender in @dispvm:dvm itself is denied (126)"
 is "$(disposables_started)" "$before" "  and starts no disposable"
+printout_gone
 
 cat >"$E2E_DIR/policy/50-e2e.policy.tmp" <<-'POLICY'
 bulkhead.Print  *  work  @anyvm  deny
