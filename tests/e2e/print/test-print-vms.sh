@@ -191,6 +191,27 @@ is "$(in_print "test -e $OUT && echo printed || echo nothing")" "nothing" \
 	"no refused or denied job printed anything in print"
 is "$(in_print 'lpstat -W completed -o out | wc -l')" 3 "  print's CUPS saw exactly the three good jobs"
 
+# The hold the filter relies on: a disposable asked for with "hold" and never called lives
+# exactly as long as its requester's connection, which is what ends a job's disposable however
+# the job ends (a renderer that never exits included).
+coproc HOLDER { python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"dvm hold\n")
+print(s.makefile().readline().strip(), flush=True)
+sys.stdin.readline()' "$BULKHEAD_RUNTIME_DIR/dispvm.sock"; }
+holder=$HOLDER_PID
+read -r -t 120 reply <&"${HOLDER[0]}"
+held=${reply#OK }
+like "$reply" "^OK disp[0-9]+$" "bulkheadd gives a held disposable ($held)"
+sleep 2
+is "$("$VMCTL" prefs "$held" state 2>/dev/null)" "Running" "  which runs while it is held, with no call"
+echo >&"${HOLDER[1]}"
+wait "$holder"
+vm_gone "$held"
+ok $? "  and is destroyed, leaving nothing, when its holder lets go"
+
 "$VMCTL" prefs dvm preload_dispvm_max 0
 for _ in $(seq 150); do
 	[ -z "$("$VMCTL" list | awk '$3 == "DispVM"')" ] && break
