@@ -248,10 +248,14 @@ static int sanitise(struct filter *f, int doc, int out, struct print_stats *st, 
 		log_info("Rendering the job from %s in the host's sandbox (%s).", f->source, why);
 		return print_sanitise(doc, out, st, reason, size);
 	}
-	struct dispvm_job job = { f->runtime_dir, f->source, template, "" };
+	struct dispvm_job job = { .runtime_dir = f->runtime_dir,
+				  .source = f->source,
+				  .template = template };
 	r = print_render_dispvm(&job, doc, out, st, reason, size);
-	log_info("Rendered the job from %s in disposable %s of %s: %s.", f->source,
-		 job.vm[0] ? job.vm : "(none)", template, r < 0 ? "failed" : "done");
+	log_info("Rendered the job from %s in disposable %s of %s: %s (ms from the start: "
+		 "disposable %lld, renderer %lld, first pixels %lld, end %lld).",
+		 f->source, job.vm[0] ? job.vm : "(none)", template, r < 0 ? "failed" : "done",
+		 job.ms_taken, job.ms_started, job.ms_first_output, job.ms_done);
 	return r;
 }
 

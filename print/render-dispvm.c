@@ -42,8 +42,9 @@ struct render_call {
 	uint32_t unacked; /* its output taken since our last WINDOW */
 	bool sent_eof;
 	int status; /* >= 0 once its EXIT came */
-	long long deadline;
-	char stderr_tail[160]; /* its last words, escaped: for the log */
+	long long start, deadline;
+	long long *first_output; /* the job's ms_first_output, set once */
+	char stderr_tail[160];	 /* its last words, escaped: for the log */
 };
 
 static long long now_ms(void)
@@ -155,6 +156,8 @@ static int on_output(struct render_call *rc, const struct msg *m)
 {
 	if (m->len == 0)
 		return 0; /* its EOF: EXIT follows */
+	if (*rc->first_output == 0)
+		*rc->first_output = now_ms() - rc->start;
 	if (print_conv_feed(rc->conv, m->payload, m->len) < 0)
 		return -EBADMSG;
 	rc->unacked += m->len;
@@ -214,7 +217,10 @@ static int render(struct render_call *rc, struct dispvm_job *job, struct print_s
 {
 	if (lseek(rc->doc_fd, 0, SEEK_SET) < 0 || start_renderer(rc, job) < 0)
 		return snprintf(err, errlen, "the disposable VM did not start the renderer"), -EIO;
+	job->ms_started = now_ms() - rc->start;
+	rc->first_output = &job->ms_first_output;
 	int r = relay(rc);
+	job->ms_done = now_ms() - rc->start;
 	if (r < 0 && r != -EBADMSG)
 		log_warning("Rendering in %s ended early (%s; its stderr: %s).", job->vm,
 			    strerror(-r), rc->stderr_tail);
@@ -228,10 +234,12 @@ int print_render_dispvm(struct dispvm_job *job, int doc_fd, int out_fd, struct p
 	int r = print_conv_new(out_fd, err, errlen, &rc.conv);
 
 	rc.link.fd = -1;
-	rc.deadline = now_ms() + PRINT_TIMEOUT_SECONDS * 1000LL;
+	rc.start = now_ms();
+	rc.deadline = rc.start + PRINT_TIMEOUT_SECONDS * 1000LL;
 	if (r < 0)
 		return r;
 	_cleanup_close_ int hold = take_disposable(job, rc.deadline);
+	job->ms_taken = now_ms() - rc.start;
 	if (hold < 0)
 		snprintf(err, errlen, "no disposable VM could be started to render it in");
 	else

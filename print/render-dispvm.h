@@ -12,6 +12,9 @@ struct dispvm_job {
 	const char *source;	  /* the VM the document came from (for its template) */
 	const char *template;	  /* the disposable template */
 	char vm[VM_NAME_MAX + 1]; /* out: the disposable that rendered (or was meant to) */
+	/* out, for the log and the benchmark: ms until bulkheadd named the disposable, until its
+	 * renderer answered, until its first output, until its end */
+	long long ms_taken, ms_started, ms_first_output, ms_done;
 };
 
 /* The disposable template that renders source's documents: its default_dispvm, else the
