@@ -21,6 +21,7 @@ e2e_skip_unless_possible
 command -v cupsd >/dev/null && command -v pdftoppm >/dev/null || skip_all "cups or poppler-utils missing"
 PAGES=${BULKHEAD_BENCH_PRINT_PAGES:-30}
 ROUNDS=${BULKHEAD_BENCH_ROUNDS:-3}
+DVM_VCPUS=${BULKHEAD_BENCH_DVM_VCPUS:-1} # the disposables' vCPUs (dvm's vcpus; the default is 1)
 export BULKHEAD_PRINT_FILTER=$BULKHEAD_BUILD_ROOT/print/bulkhead-print-filter
 e2e_setup
 e2e_policy 'bulkhead.Print  *  work  print  allow'
@@ -52,7 +53,8 @@ raw_in_vm() {
 python3 "$BULKHEAD_SOURCE_ROOT/tests/print/make-test-pdf.py" "$E2E_DIR/doc.pdf" --pages "$PAGES"
 mkdir -p "$E2E_DIR/raw"
 "$VMCTL" create work --label blue && "$VMCTL" create print --label gray &&
-	"$VMCTL" create dvm --label purple && "$VMCTL" prefs dvm template_for_dispvms true &&
+	"$VMCTL" create dvm --label purple && "$VMCTL" prefs dvm vcpus "$DVM_VCPUS" &&
+	"$VMCTL" prefs dvm template_for_dispvms true &&
 	"$VMCTL" start work && "$VMCTL" start print
 ok $? "work, print and the disposable template dvm (with its pool of one)"
 pl_vm_printer print "$OUT" >/dev/null
@@ -79,7 +81,7 @@ is "$(grep -c 'Rendered the job from work in disposable disp[0-9]* of dvm: done'
 	"each disposable round rendered in a disposable of its own"
 is "$(grep -c "in the host's sandbox" "$LOG")" "$ROUNDS" "each host round in the host's sandbox"
 
-diag "$PAGES pages of text, 150 DPI, best of $ROUNDS (this build: $(basename "$BULKHEAD_BUILD_ROOT"), TCG)"
+diag "$PAGES pages of text, 150 DPI, best of $ROUNDS (this build: $(basename "$BULKHEAD_BUILD_ROOT"), TCG, disposables with $DVM_VCPUS vCPU)"
 diag "raw pdftoppm       $(printf '%7.3f' "$t_raw") s  $(rate "$t_raw") pages/s"
 diag "raw pdftoppm in VM $(printf '%7.3f' "$t_vm") s  $(rate "$t_vm") pages/s"
 diag "path, host sandbox $(printf '%7.3f' "$t_host") s  $(rate "$t_host") pages/s  (sanitising $s_host s)"
