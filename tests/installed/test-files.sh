@@ -82,7 +82,8 @@ for p in qrexec-agent gui-agent qrexec-client-vm vm-open-url vm-open-in-vm vm-op
 	vm-print vm-save-to savefile-chooser bulkhead-cups-backend bulkhead-portal-filechooser; do
 	ok "$([ -x "$GUEST/bin/$p" ]; echo $?)" "guest program $GUEST/bin/$p"
 done
-for s in bulkhead.OpenURL bulkhead.OpenInVM bulkhead.Filecopy bulkhead.Print bulkhead.SaveFile bulkhead.Backup; do
+for s in bulkhead.OpenURL bulkhead.OpenInVM bulkhead.Filecopy bulkhead.Print bulkhead.PrintRender \
+	bulkhead.SaveFile bulkhead.Backup; do
 	ok "$([ -x "$GUEST/rpc/$s" ]; echo $?)" "guest service $GUEST/rpc/$s"
 done
 for p in bulkheadd qrexec-daemon qrexec-policy-daemon guid guest-init bulkhead-mkinitramfs \
