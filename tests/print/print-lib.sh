@@ -7,6 +7,8 @@
 #   pl_active_content PDF   # the active-content names found in PDF (empty: none)
 #   pl_page_rmse A B PAGE   # ImageMagick's normalised RMSE between page PAGE of A and of B
 #   pl_pages PDF            # its page count (pdfinfo)
+#   pl_e2e_skip_unless_possible  # real VMs (tests/e2e/hypervisor/lib.sh), the policy daemon,
+#                           # CUPS and poppler, or skip
 #   pl_vm_printer VM FILE   # in a real VM (vmctl run as root): its cupsd's default queue "out",
 #                           # a PDF printer writing FILE
 
@@ -80,4 +82,11 @@ pl_vm_printer() {
 	for i in $(seq 300); do lpstat -r 2>/dev/null | grep -q "is running" && break; sleep 0.2; done
 	lpadmin -p out -E -v file://'"$2"' -m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
 		-o PageSize=A4 2>/dev/null && lpadmin -d out && lpstat -d'
+}
+
+pl_e2e_skip_unless_possible() {
+	e2e_skip_unless_possible
+	[ -x "${BULKHEAD_QREXEC_POLICY_DAEMON:-}" ] || skip_all "qrexec-policy-daemon not built"
+	command -v cupsd >/dev/null && command -v pdftoppm >/dev/null ||
+		skip_all "cups or poppler-utils missing"
 }

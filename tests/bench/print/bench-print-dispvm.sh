@@ -16,9 +16,7 @@
 . "$BULKHEAD_SOURCE_ROOT/tests/lib/tap.sh"
 . "$BULKHEAD_SOURCE_ROOT/tests/e2e/hypervisor/lib.sh"
 . "$BULKHEAD_SOURCE_ROOT/tests/print/print-lib.sh"
-e2e_skip_unless_possible
-[ -x "${BULKHEAD_QREXEC_POLICY_DAEMON:-}" ] || skip_all "qrexec-policy-daemon not built"
-command -v cupsd >/dev/null && command -v pdftoppm >/dev/null || skip_all "cups or poppler-utils missing"
+pl_e2e_skip_unless_possible
 PAGES=${BULKHEAD_BENCH_PRINT_PAGES:-30}
 ROUNDS=${BULKHEAD_BENCH_ROUNDS:-3}
 DVM_VCPUS=${BULKHEAD_BENCH_DVM_VCPUS:-1} # the disposables' vCPUs (dvm's vcpus; the default is 1)

@@ -11,9 +11,7 @@
 . "$BULKHEAD_SOURCE_ROOT/tests/lib/tap.sh"
 . "$BULKHEAD_SOURCE_ROOT/tests/e2e/hypervisor/lib.sh"
 . "$BULKHEAD_SOURCE_ROOT/tests/print/print-lib.sh"
-e2e_skip_unless_possible
-[ -x "${BULKHEAD_QREXEC_POLICY_DAEMON:-}" ] || skip_all "qrexec-policy-daemon not built"
-command -v cupsd >/dev/null && command -v pdftoppm >/dev/null || skip_all "cups or poppler-utils missing"
+pl_e2e_skip_unless_possible
 MKPDF=$BULKHEAD_SOURCE_ROOT/tests/print/make-test-pdf.py
 # The caller's qrexec daemon (started by bulkheadd) starts this filter for bulkhead.Print.
 export BULKHEAD_PRINT_FILTER=$BULKHEAD_BUILD_ROOT/print/bulkhead-print-filter
