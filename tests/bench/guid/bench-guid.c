@@ -163,7 +163,7 @@ static double bench_rate(Display *vm, Window w, GC gc, struct host *h)
 	int drawn = 0;
 
 	while (now() < end) {
-		fill(vm, w, gc, (unsigned long)(drawn++ * 0x0a0b0c) & 0xffffff);
+		fill(vm, w, gc, ((unsigned long)drawn++ * 0x0a0b0c) & 0xffffff);
 		while (XPending(h->dpy)) {
 			XEvent ev;
 			XNextEvent(h->dpy, &ev);
@@ -345,6 +345,7 @@ int main(int argc, char **argv)
 		report_shm(fps, &l);
 	else
 		report_inline(fps, &l);
+	XFreeGC(vm, gc);
 	XCloseDisplay(vm);
 	XCloseDisplay(h.dpy);
 	return tap_done();
