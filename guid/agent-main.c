@@ -227,7 +227,8 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;
 	if (open_display(&a, o.display) < 0 || agent_damage_init(&a) < 0 ||
-	    agent_shm_init(&a, o.shm) < 0 || agent_clipboard_init(&a) < 0 || open_channel(&a, o.channel) < 0 || handshake(&a) < 0)
+	    agent_shm_init(&a, o.shm) < 0 || agent_clipboard_init(&a) < 0 ||
+	    open_channel(&a, o.channel) < 0 || handshake(&a) < 0)
 		return 1;
 	XGrabServer(a.dpy); /* no window may appear between the listing and the redirect */
 	r = agent_windows_init(&a);

@@ -96,7 +96,8 @@ int guid_shm_on_buffer(struct guid *g, struct guid_window *w, const struct gui_a
 	const char *why;
 
 	if (!g->shm.offered)
-		return log_error_errno(EPROTO, "Protocol violation: shared buffer without a region");
+		return log_error_errno(EPROTO,
+				       "Protocol violation: shared buffer without a region");
 	why = gui_shm_buffer_check(&m->u.shm_buffer, g->shm.size, &w->shm);
 	if (why)
 		return log_error_errno(EPROTO, "Protocol violation: %s (window 0x%x, %ux%u at %u)",

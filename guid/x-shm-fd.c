@@ -31,10 +31,11 @@ int x_shm_attach_fd(Display *dpy, int fd, void *addr, bool read_only, XShmSegmen
 	if (dup < 0)
 		return -errno;
 	XSync(dpy, False); /* Xlib's queue out before xcb's request */
-	*shm = (XShmSegmentInfo){ .shmseg = xcb_generate_id(c), .shmid = -1, .shmaddr = addr,
-				  .readOnly = read_only };
-	err = xcb_request_check(c, xcb_shm_attach_fd_checked(c, (xcb_shm_seg_t)shm->shmseg, dup,
-							     read_only));
+	*shm = (XShmSegmentInfo){
+		.shmseg = xcb_generate_id(c), .shmid = -1, .shmaddr = addr, .readOnly = read_only
+	};
+	err = xcb_request_check(
+		c, xcb_shm_attach_fd_checked(c, (xcb_shm_seg_t)shm->shmseg, dup, read_only));
 	if (!err)
 		return 0;
 	free(err);
