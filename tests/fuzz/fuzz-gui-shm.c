@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "msg.h"
-#include "parse-agent.h"
+#include "gui-stream.h"
 #include "shm-region.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -73,28 +72,16 @@ static int apply(const uint8_t *region, uint64_t region_size, struct model_windo
 	return 0;
 }
 
-static void run(const uint8_t *data, size_t size, const uint8_t *region, uint64_t region_size)
-{
-	static struct gui_agent_msg out;
-	struct model_window table[MODEL_WINDOWS] = { 0 };
-	struct msg_reader r;
-	struct msg m;
-	const char *why;
-	int k = 0;
+struct model {
+	const uint8_t *region;
+	uint64_t region_size;
+	struct model_window table[MODEL_WINDOWS];
+};
 
-	if (msg_reader_init(&r, 1 << 16) < 0)
-		return;
-	while (size > 0 && k >= 0) {
-		size_t taken = msg_reader_push(&r, data, size);
-		data += taken, size -= taken;
-		while ((k = msg_reader_next(&r, &m)) == 1)
-			if (gui_parse_agent_msg(&m, &out, &why) < 0 ||
-			    apply(region, region_size, table, &out) < 0)
-				break;
-		if (k == 1 || taken == 0)
-			break;
-	}
-	msg_reader_finish(&r);
+static int apply_model(void *model, const struct gui_agent_msg *m)
+{
+	struct model *x = model;
+	return apply(x->region, x->region_size, x->table, m);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -107,7 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	region_size = (uint64_t)(1 + data[0] % 4) << 20;
 	if (gui_shm_region_check(region_size) || !(region = calloc(1, region_size)))
 		return 0;
-	run(data + 1, size - 1, region, region_size);
+	struct model model = { region, region_size, { { 0 } } };
+	gui_stream_run(data + 1, size - 1, apply_model, &model);
 	free(region);
 	return 0;
 }
