@@ -59,6 +59,7 @@ void agent_damage_stop(struct agent *a, struct agent_window *w)
 	w->pixmap = None;
 	w->damage = None;
 	w->ndirty = 0;
+	agent_shm_release(w);
 }
 
 static struct agent_rect rect_union(struct agent_rect p, struct agent_rect q)
@@ -199,8 +200,24 @@ static int send_rect(struct agent *a, struct agent_window *w, struct agent_rect 
 	return 0;
 }
 
+/* Through the shared region the whole rectangle is one message, one credit. */
+static int send_shared(struct agent *a, struct agent_window *w, struct agent_rect *r)
+{
+	int ret = agent_shm_send_rect(a, w, *r);
+
+	r->h = 0;
+	return ret < 0 ? ret : 0;
+}
+
 static int flush_window(struct agent *a, struct agent_window *w)
 {
+	int shared = 0;
+
+	if (w->ndirty > 0 && w->credits > 0)
+		shared = agent_shm_prepare(a, w, (uint32_t)MIN(w->w, GUI_MAX_WIDTH),
+					   (uint32_t)MIN(w->h, GUI_MAX_HEIGHT));
+	if (shared < 0)
+		return shared;
 	while (w->ndirty > 0 && w->credits > 0) {
 		struct agent_rect *r = &w->dirty[0];
 		int ret;
@@ -209,7 +226,7 @@ static int flush_window(struct agent *a, struct agent_window *w)
 			w->dirty[0] = w->dirty[--w->ndirty];
 			continue;
 		}
-		if ((ret = send_rect(a, w, r)) < 0)
+		if ((ret = shared ? send_shared(a, w, r) : send_rect(a, w, r)) < 0)
 			return ret;
 		if (r->h == 0)
 			w->dirty[0] = w->dirty[--w->ndirty];

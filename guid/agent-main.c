@@ -2,7 +2,7 @@
 /*
  * gui-agent: the VM's side of the GUI proxy, an X client of the VM's own X server.
  *
- *   gui-agent --channel SPEC [--display DISPLAY]
+ *   gui-agent --channel SPEC [--display DISPLAY] [--shm auto|none|PATH]
  *
  * It speaks first (the version), learns the host's screen size, then reports windows and
  * damage and injects the input guid sends. Exit status: 0 when guid closes the channel.
@@ -25,11 +25,12 @@
 struct agent_options {
 	const char *channel;
 	const char *display;
+	const char *shm; /* "auto": the ivshmem device if there is one */
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: gui-agent --channel SPEC [--display DISPLAY]\n"
+	fprintf(f, "Usage: gui-agent --channel SPEC [--display DISPLAY] [--shm auto|none|PATH]\n"
 		   "Show this VM's windows on the host through guid.\n");
 }
 
@@ -38,6 +39,7 @@ static int parse_args(int argc, char **argv, struct agent_options *o)
 	static const struct option opts[] = {
 		{ "channel", required_argument, NULL, 'c' },
 		{ "display", required_argument, NULL, 'D' },
+		{ "shm", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{},
@@ -49,6 +51,8 @@ static int parse_args(int argc, char **argv, struct agent_options *o)
 			o->channel = optarg;
 		} else if (c == 'D') {
 			o->display = optarg;
+		} else if (c == 's') {
+			o->shm = optarg;
 		} else if (c == 'h') {
 			usage(stdout);
 			exit(0);
@@ -119,6 +123,22 @@ static int next_message(struct agent *a, struct msg *m)
 	return r;
 }
 
+/* From 1.2 on, guid's SHM_OFFER follows HELLO at once. */
+static int read_shm_offer(struct agent *a)
+{
+	struct gui_shm_offer offer;
+	struct msg m;
+	int r = next_message(a, &m);
+
+	if (r < 0)
+		return log_error_errno(r, "Handshake with guid: %m");
+	if (m.type != GUI_MSG_SHM_OFFER || m.len != sizeof(offer))
+		return log_error_errno(EPROTO, "guid sent type %u after its hello", m.type);
+	memcpy(&offer, m.payload, sizeof(offer));
+	agent_shm_offered(a, le32toh(offer.size));
+	return 0;
+}
+
 static int handshake(struct agent *a)
 {
 	struct gui_version v = { htole32(GUI_PROTO_VERSION) };
@@ -132,10 +152,10 @@ static int handshake(struct agent *a)
 		return log_error_errno(EPROTO, "guid answered the version with type %u", m.type);
 	memcpy(&hello, m.payload, sizeof(hello));
 	a->host_w = le32toh(hello.screen_w), a->host_h = le32toh(hello.screen_h);
-	log_info("Connected to guid, protocol %u.%u, host screen %ux%u",
-		 le32toh(hello.version) >> 16, le32toh(hello.version) & 0xffff, a->host_w,
-		 a->host_h);
-	return 0;
+	uint32_t agreed = le32toh(hello.version);
+	log_info("Connected to guid, protocol %u.%u, host screen %ux%u", agreed >> 16,
+		 agreed & 0xffff, a->host_w, a->host_h);
+	return agreed >= (GUI_PROTO_MAJOR << 16 | 2) ? read_shm_offer(a) : 0;
 }
 
 static int handle_x_events(struct agent *a)
@@ -207,7 +227,8 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;
 	if (open_display(&a, o.display) < 0 || agent_damage_init(&a) < 0 ||
-	    agent_clipboard_init(&a) < 0 || open_channel(&a, o.channel) < 0 || handshake(&a) < 0)
+	    agent_shm_init(&a, o.shm) < 0 || agent_clipboard_init(&a) < 0 ||
+	    open_channel(&a, o.channel) < 0 || handshake(&a) < 0)
 		return 1;
 	XGrabServer(a.dpy); /* no window may appear between the listing and the redirect */
 	r = agent_windows_init(&a);
@@ -220,6 +241,7 @@ int main(int argc, char **argv)
 		log_info("guid closed the channel");
 	agent_clipboard_finish(&a);
 	agent_windows_finish(&a);
+	agent_shm_finish(&a);
 	msg_reader_finish(&a.reader);
 	XCloseDisplay(a.dpy);
 	return r < 0 ? 1 : 0;

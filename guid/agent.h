@@ -42,6 +42,16 @@ struct agent_window {
 	int ndirty;
 	unsigned credits; /* damage messages guid may still receive unacknowledged */
 	uint32_t seq;
+	struct gui_shm_buffer buf; /* its place in the shared region; empty: pixels inline */
+	bool buf_sent;		   /* guid was told buf (non-empty) */
+};
+
+/* The shared region of window pixels (agent-shm.c): the ivshmem BAR, or a file in tests. */
+struct agent_region {
+	void *base; /* NULL: none */
+	uint64_t size;
+	XShmSegmentInfo seg; /* the VM's X server maps it too */
+	bool active;	     /* guid offered a region of the same size */
 };
 
 /* What the agent owns CLIPBOARD and PRIMARY with after a paste. */
@@ -64,6 +74,7 @@ struct agent {
 	Window focus;
 	bool use_shm;
 	XShmSegmentInfo shm;
+	struct agent_region region;
 	uint32_t host_w, host_h;
 	struct agent_clipboard clip;
 	struct {
@@ -93,6 +104,14 @@ void agent_damage_add(struct agent_window *w, struct agent_rect r);
 void agent_damage_all(struct agent_window *w);
 void agent_damage_event(struct agent *a, XEvent *ev);
 int agent_damage_flush(struct agent *a);
+
+/* agent-shm.c: window pixels through the shared region (protocol 1.2). */
+int agent_shm_init(struct agent *a, const char *spec);
+void agent_shm_finish(struct agent *a);
+void agent_shm_offered(struct agent *a, uint32_t size);
+int agent_shm_prepare(struct agent *a, struct agent_window *w, uint32_t width, uint32_t height);
+void agent_shm_release(struct agent_window *w);
+int agent_shm_send_rect(struct agent *a, struct agent_window *w, struct agent_rect r);
 
 /* agent-input.c: messages from guid. */
 int agent_input_handle(struct agent *a, const struct msg *m);

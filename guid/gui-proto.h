@@ -15,6 +15,10 @@
  *   1.1  the inter-VM clipboard: CLIPBOARD_REQUEST (guid asks for the VM's CLIPBOARD),
  *        CLIPBOARD_DATA (the agent's answer), CLIPBOARD_PASTE (data for the VM to own). Only
  *        sent when both sides agreed on 1.1 or later.
+ *   1.2  window pixels in shared memory (an ivshmem-plain region both sides map): guid sends
+ *        SHM_OFFER right after HELLO (its region's size, 0 for none); an agent whose region has
+ *        that size places window buffers in it (SHM_BUFFER) and sends SHM_DAMAGE, rectangles
+ *        without pixels. Inline DAMAGE stays valid for any window without a buffer.
  */
 #pragma once
 
@@ -25,7 +29,7 @@
 #include <string.h>
 
 #define GUI_PROTO_MAJOR 1
-#define GUI_PROTO_MINOR 1
+#define GUI_PROTO_MINOR 2
 #define GUI_PROTO_VERSION ((uint32_t)GUI_PROTO_MAJOR << 16 | GUI_PROTO_MINOR)
 
 /* Limits a VM can never exceed (protocol violations, the VM's guid exits). */
@@ -66,6 +70,10 @@ enum gui_msg_type {
 	/* agent -> daemon, id 0: the answer to GUI_MSG_CLIPBOARD_REQUEST */
 	GUI_MSG_CLIPBOARD_DATA = 27, /* struct gui_clipboard + at most GUI_CLIPBOARD_MAX bytes */
 
+	/* agent -> daemon, id = VM window, only after a SHM_OFFER of a region (1.2) */
+	GUI_MSG_SHM_BUFFER = 28, /* struct gui_shm_buffer: where the window's pixels now are */
+	GUI_MSG_SHM_DAMAGE = 29, /* struct gui_damage, no pixels: repaint from the buffer */
+
 	/* daemon -> agent, id = VM window */
 	GUI_MSG_ACK = 48,      /* struct gui_ack: a damage message was painted */
 	GUI_MSG_KEY = 49,      /* struct gui_key */
@@ -80,6 +88,7 @@ enum gui_msg_type {
 	/* daemon -> agent, id 0 */
 	GUI_MSG_CLIPBOARD_REQUEST = 57, /* struct gui_clipboard_request: send your CLIPBOARD */
 	GUI_MSG_CLIPBOARD_PASTE = 58,	/* struct gui_clipboard + data: own CLIPBOARD and PRIMARY */
+	GUI_MSG_SHM_OFFER = 59,		/* struct gui_shm_offer, right after HELLO (1.2) */
 };
 
 struct gui_version {
@@ -185,6 +194,26 @@ struct gui_clipboard_request {
 	uint32_t max_len; /* fetch at most this many bytes; over it, answer TOO_LARGE */
 } __attribute__((packed));
 _Static_assert(sizeof(struct gui_clipboard_request) == 4, "wire size");
+
+/* Shared-memory pixels (1.2). The region is the ivshmem-plain BAR in the VM and the file QEMU
+ * backs it with on the host. Its layout is the agent's: each window's buffer is w*h 32-bit
+ * pixels, rows of exactly w*4 bytes, at a page-aligned offset. guid checks every buffer against
+ * the region's size and every damage rectangle against the window and its buffer; it reads
+ * nothing from the region but pixels (the VM may change them at any time). */
+#define GUI_SHM_ALIGN 4096u
+#define GUI_SHM_MIN (1u << 20)
+#define GUI_SHM_MAX (1u << 30)
+
+struct gui_shm_offer {
+	uint32_t size; /* bytes of guid's region; 0: none, send pixels inline */
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_shm_offer) == 4, "wire size");
+
+struct gui_shm_buffer {
+	uint32_t offset; /* GUI_SHM_ALIGN-aligned; offset + w*h*4 <= the region's size */
+	uint32_t w, h;	 /* 0, 0 (offset 0): the window has no buffer any more */
+} __attribute__((packed));
+_Static_assert(sizeof(struct gui_shm_buffer) == 12, "wire size");
 
 /* The largest message either side may send: a clipboard message (16 MiB) is larger than the
  * largest damage message (8 MiB). */

@@ -50,6 +50,8 @@ static int handshake(struct guid *g, const struct gui_agent_msg *m)
 	log_info("Agent connected, protocol %u.%u", hello.version >> 16, hello.version & 0xffff);
 	int r = guid_send32(g, GUI_MSG_HELLO, 0, &hello, sizeof(hello));
 	if (r >= 0)
+		r = guid_shm_offer(g);
+	if (r >= 0)
 		signal_ready(g);
 	return r;
 }

@@ -5,11 +5,15 @@
  * non-blocking and everything toward the VM is queued with a hard bound (guid-outq.c).
  *
  *   guid --domain NAME --label COLOUR --channel SPEC [--display DISPLAY] [--allow-fullscreen]
- *        [--ready-fd N]
+ *        [--ready-fd N] [--shm PATH]
  *
  * --ready-fd: bulkheadd pauses a preloaded disposable only once its GUI is connected, so that
  * taking one from the pool costs no X server start; guid writes "ready\n" there after the
  * handshake and closes it.
+ *
+ * --shm: the file QEMU backs the VM's ivshmem-plain device with. Window pixels then travel
+ * through it (guid-shm.c) when the agent finds the device too; without it, or if it cannot be
+ * mapped, they travel inline in the channel.
  *
  * Exit status: 0 when the VM closed the channel, 1 on a protocol violation or a fatal error.
  *
@@ -38,7 +42,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: guid --domain NAME --label COLOUR --channel SPEC [--display DISPLAY]\n"
-		   "            [--allow-fullscreen] [--ready-fd N]\n"
+		   "            [--allow-fullscreen] [--ready-fd N] [--shm PATH]\n"
 		   "Show a VM's windows on the host display, framed in the VM's label colour.\n"
 		   "COLOUR: red, orange, yellow, green, gray, blue, purple, black or #rrggbb.\n");
 }
@@ -66,6 +70,7 @@ static int parse_args(int argc, char **argv, struct guid_config *cfg)
 		{ "display", required_argument, NULL, 'D' },
 		{ "allow-fullscreen", no_argument, NULL, 'f' },
 		{ "ready-fd", required_argument, NULL, 'r' },
+		{ "shm", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{},
@@ -92,6 +97,9 @@ static int parse_args(int argc, char **argv, struct guid_config *cfg)
 		case 'r':
 			if (parse_ready_fd(optarg, &cfg->ready_fd) < 0)
 				return -EINVAL;
+			break;
+		case 's':
+			cfg->shm_path = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -241,7 +249,7 @@ static int enter_sandbox(struct guid *g)
 int main(int argc, char **argv)
 {
 	struct guid_config cfg = { .ready_fd = -1 };
-	struct guid g = { .cfg = &cfg, .chan = -1 };
+	struct guid g = { .cfg = &cfg, .chan = -1, .shm = { .fd = -1 } };
 	int r;
 
 	/* A VM that hangs up is an error return (EPIPE) to handle, not a signal to die of. */
@@ -254,12 +262,15 @@ int main(int argc, char **argv)
 	snprintf(ident, sizeof(ident), "guid[%s]", cfg.domain);
 	log_set_ident(ident);
 	if (guid_clipboard_init(&g) < 0 || open_display(&g) < 0 || guid_deco_init(&g) < 0 ||
-	    open_channel(&g) < 0 || guid_painter_init(&g) < 0 || guid_table_init(&g.table) < 0 ||
-	    enter_sandbox(&g) < 0)
+	    open_channel(&g) < 0 || guid_painter_init(&g) < 0 || guid_table_init(&g.table) < 0)
+		return 1;
+	guid_shm_init(&g);
+	if (enter_sandbox(&g) < 0)
 		return 1;
 	r = run(&g);
 	if (r == 0)
 		log_info("The VM closed its GUI channel");
+	guid_shm_finish(&g);
 	guid_painter_finish(&g);
 	guid_window_destroy_all(&g);
 	guid_table_finish(&g.table);

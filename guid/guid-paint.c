@@ -112,7 +112,7 @@ void guid_painter_finish(struct guid *g)
 	}
 }
 
-static void image_init(struct guid *g, XImage *img, char *data, uint32_t w, uint32_t h)
+void guid_paint_image_init(struct guid *g, XImage *img, char *data, uint32_t w, uint32_t h)
 {
 	*img = (XImage){
 		.width = (int)w,
@@ -141,14 +141,14 @@ static void put_pixels(struct guid *g, Window dst, const struct gui_damage *d,
 
 	if (g->painter.use_shm && bytes >= SHM_THRESHOLD) {
 		/* pixels point into the reader's buffer, which is the segment. */
-		image_init(g, &img, (char *)pixels, d->w, d->h);
+		guid_paint_image_init(g, &img, (char *)pixels, d->w, d->h);
 		img.obdata = (char *)&g->painter.shm;
 		XShmPutImage(g->dpy, dst, g->painter.gc, &img, 0, 0, (int)d->x, (int)d->y, d->w,
 			     d->h, False);
 		g->painter.shm_pending = true; /* guid_paint_sync() before the buffer is reused */
 		return;
 	}
-	image_init(g, &img, (char *)pixels, d->w, d->h);
+	guid_paint_image_init(g, &img, (char *)pixels, d->w, d->h);
 	XPutImage(g->dpy, dst, g->painter.gc, &img, 0, 0, (int)d->x, (int)d->y, d->w, d->h);
 	XFlush(g->dpy);
 }

@@ -201,6 +201,8 @@ static window_handler_t handler_for(uint32_t type)
 		[GUI_MSG_HINTS] = on_hints,
 		[GUI_MSG_FLAGS] = on_flags,
 		[GUI_MSG_DAMAGE] = on_damage,
+		[GUI_MSG_SHM_BUFFER] = guid_shm_on_buffer,
+		[GUI_MSG_SHM_DAMAGE] = guid_shm_on_damage,
 	};
 	return type < ELEMENTSOF(handlers) ? handlers[type] : NULL;
 }

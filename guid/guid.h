@@ -29,6 +29,7 @@ struct guid_config {
 	const char *channel;
 	bool allow_fullscreen;
 	int ready_fd; /* --ready-fd: told "ready" once the agent's handshake is done, or -1 */
+	const char *shm_path; /* --shm: the file behind the VM's ivshmem region, or NULL */
 };
 
 struct guid_window {
@@ -41,6 +42,7 @@ struct guid_window {
 	bool mapped;
 	uint32_t flags;			/* GUI_FLAG_* */
 	unsigned long configure_serial; /* request that last moved/resized the frame */
+	struct gui_shm_buffer shm;	/* checked against the region; empty: pixels inline */
 };
 
 struct guid_table {
@@ -77,6 +79,16 @@ struct guid_painter {
 	GC gc;
 };
 
+/* The VM's shared region of window pixels (guid-shm.c), mapped read-only. */
+struct guid_shm {
+	int fd;
+	const uint8_t *base; /* NULL: no region, pixels inline */
+	uint64_t size;
+	bool offered;	 /* the agent was told the size (1.2): it may send SHM_* messages */
+	bool x_attached; /* the host X server maps the file too: XShmPutImage from it */
+	XShmSegmentInfo seg;
+};
+
 struct guid {
 	const struct guid_config *cfg;
 	Display *dpy;
@@ -90,6 +102,7 @@ struct guid {
 	XContext ctx;	   /* host Window -> struct guid_window */
 	struct guid_table table;
 	struct guid_painter painter;
+	struct guid_shm shm;
 	Cursor cursors[GUI_CURSOR_FONT_GLYPHS];
 	uint32_t cursor_shape;
 	int chan;
@@ -140,12 +153,21 @@ void guid_window_host_configured(struct guid *g, struct guid_window *w, const XC
 int guid_painter_init(struct guid *g);
 void guid_painter_finish(struct guid *g);
 int guid_paint_damage(struct guid *g, struct guid_window *w, const struct gui_agent_msg *m);
+/* An XImage over w x h pixels of the wire format at data (no copy). */
+void guid_paint_image_init(struct guid *g, XImage *img, char *data, uint32_t w, uint32_t h);
 /* Wait until the X server has read every MIT-SHM image sent: before reading into the buffer
  * again, and before the acks of those images leave. */
 void guid_paint_sync(struct guid *g);
 /* The VM's pointer shape (GUI_CURSOR_*), on one window or (w NULL) on all of them. */
 void guid_paint_set_cursor(struct guid *g, struct guid_window *w, uint32_t shape);
 void guid_paint_cursor_window(struct guid *g, struct guid_window *w);
+
+/* guid-shm.c: pixels in the VM's shared region (protocol 1.2). */
+void guid_shm_init(struct guid *g);
+void guid_shm_finish(struct guid *g);
+int guid_shm_offer(struct guid *g);
+int guid_shm_on_buffer(struct guid *g, struct guid_window *w, const struct gui_agent_msg *m);
+int guid_shm_on_damage(struct guid *g, struct guid_window *w, const struct gui_agent_msg *m);
 
 /* guid-input.c: host X events for our windows. */
 int guid_input_handle(struct guid *g, XEvent *ev);

@@ -11,6 +11,7 @@
 
 #include "macro.h"
 #include "parse-agent.h"
+#include "shm-region.h"
 
 #define VARIABLE_LEN UINT32_MAX
 
@@ -160,6 +161,12 @@ static const char *validate_cursor(const struct msg *untrusted, struct gui_agent
 	return NULL;
 }
 
+static bool damage_rect_in_range(const struct gui_damage *untrusted_d)
+{
+	return gui_size_is_valid(untrusted_d->w, untrusted_d->h) &&
+	       untrusted_d->x < GUI_MAX_WIDTH && untrusted_d->y < GUI_MAX_HEIGHT;
+}
+
 static const char *validate_damage(const struct msg *untrusted, struct gui_agent_msg *ret)
 {
 	struct gui_damage untrusted_d;
@@ -167,8 +174,7 @@ static const char *validate_damage(const struct msg *untrusted, struct gui_agent
 	if (untrusted->len < sizeof(untrusted_d))
 		return "damage message too short";
 	copy_le32(&untrusted_d, untrusted->payload, sizeof(untrusted_d));
-	if (!gui_size_is_valid(untrusted_d.w, untrusted_d.h) || untrusted_d.x >= GUI_MAX_WIDTH ||
-	    untrusted_d.y >= GUI_MAX_HEIGHT)
+	if (!damage_rect_in_range(&untrusted_d))
 		return "damage rectangle out of range";
 	if ((uint64_t)untrusted_d.w * untrusted_d.h * 4 != untrusted->len - sizeof(untrusted_d))
 		return "damage length is not w*h*4";
@@ -177,6 +183,29 @@ static const char *validate_damage(const struct msg *untrusted, struct gui_agent
 	ret->u.damage.d = untrusted_d;
 	ret->u.damage.pixels = untrusted->payload + sizeof(untrusted_d);
 	return NULL;
+}
+
+/* A rectangle to repaint from the window's shared buffer: in range here; inside the window and
+ * its buffer is the window table's check (shm-region.h). */
+static const char *validate_shm_damage(const struct msg *untrusted, struct gui_agent_msg *ret)
+{
+	struct gui_damage untrusted_d;
+
+	copy_le32(&untrusted_d, untrusted->payload, sizeof(untrusted_d));
+	if (!damage_rect_in_range(&untrusted_d))
+		return "damage rectangle out of range";
+	ret->u.damage.d = untrusted_d;
+	ret->u.damage.pixels = NULL;
+	return NULL;
+}
+
+/* A window buffer in the largest region there may be; guid checks it again against its own. */
+static const char *validate_shm_buffer(const struct msg *untrusted, struct gui_agent_msg *ret)
+{
+	struct gui_shm_buffer untrusted_b;
+
+	copy_le32(&untrusted_b, untrusted->payload, sizeof(untrusted_b));
+	return gui_shm_buffer_check(&untrusted_b, GUI_SHM_MAX, &ret->u.shm_buffer);
 }
 
 /* The framing of a clipboard answer: a known type, data only with TEXT or PNG, at most the
@@ -221,6 +250,10 @@ static const struct msg_rule *rule_for(uint32_t type)
 		[GUI_MSG_CURSOR] = { "cursor", sizeof(struct gui_cursor), false, validate_cursor },
 		[GUI_MSG_DAMAGE] = { "damage", VARIABLE_LEN, true, validate_damage },
 		[GUI_MSG_CLIPBOARD_DATA] = { "clipboard", VARIABLE_LEN, false, validate_clipboard },
+		[GUI_MSG_SHM_BUFFER] = { "shm-buffer", sizeof(struct gui_shm_buffer), true,
+					 validate_shm_buffer },
+		[GUI_MSG_SHM_DAMAGE] = { "shm-damage", sizeof(struct gui_damage), true,
+					 validate_shm_damage },
 	};
 
 	if (type >= ELEMENTSOF(rules) || !rules[type].validate)

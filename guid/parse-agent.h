@@ -26,8 +26,10 @@ struct gui_agent_msg {
 		struct gui_cursor cursor;
 		struct {
 			struct gui_damage d;
-			const uint8_t *pixels; /* w*h*4 bytes, points into the message */
+			/* w*h*4 bytes, points into the message; NULL for SHM_DAMAGE */
+			const uint8_t *pixels;
 		} damage;
+		struct gui_shm_buffer shm_buffer; /* checked against GUI_SHM_MAX only */
 		struct {
 			uint32_t type; /* enum gui_clipboard_type */
 			uint32_t len;  /* at most GUI_CLIPBOARD_MAX; 0 unless TEXT or PNG */

@@ -223,7 +223,7 @@ static void put_os(FILE *f, const struct vm_props *p, const struct vm_host_confi
 static void put_head(FILE *f, const struct vm_props *p, const struct vm_host_config *h)
 {
 	fprintf(f, "<domain type='%s'%s>\n  <name>%s</name>\n", h->domain_type,
-		h->net_socket ? " xmlns:qemu='" QEMU_XML_NS "'" : "", p->name);
+		h->net_socket || h->gui_shm ? " xmlns:qemu='" QEMU_XML_NS "'" : "", p->name);
 	if (h->uuid)
 		fprintf(f, "  <uuid>%s</uuid>\n", h->uuid);
 	fputs("  <metadata>\n", f);
@@ -265,17 +265,45 @@ static void put_net(FILE *f, const struct vm_host_config *h)
 {
 	if (!h->net_socket)
 		return;
-	fputs("  <qemu:commandline>\n"
-	      "    <qemu:arg value='-netdev'/>\n"
+	fputs("    <qemu:arg value='-netdev'/>\n"
 	      "    <qemu:arg value='stream,id=bhnet0,server=on,addr.type=unix,addr.path=",
 	      f);
 	put_qemu_value(f, h->net_socket);
 	fputs("'/>\n"
 	      "    <qemu:arg value='-device'/>\n"
 	      "    <qemu:arg value='virtio-net-pci,netdev=bhnet0,mac=" NET_GUEST_MAC
-	      ",bus=pcie.0,addr=0x10,romfile='/>\n"
-	      "  </qemu:commandline>\n",
+	      ",bus=pcie.0,addr=0x10,romfile='/>\n",
 	      f);
+}
+
+/* The region of window pixels the VM's gui-agent and the host's guid share (docs/decisions.md,
+ * ivshmem): an ivshmem-plain device on a memory-backend-file in the VM's runtime dir. libvirt's
+ * <shmem> would put the file in /dev/shm under a name global to the host; this way it lives and
+ * goes with the VM's other runtime files. Slot 0x11, beside the NIC and for the same reason. */
+static void put_gui_shm(FILE *f, const struct vm_host_config *h)
+{
+	if (!h->gui_shm)
+		return;
+	fputs("    <qemu:arg value='-object'/>\n"
+	      "    <qemu:arg value='memory-backend-file,id=bhgui0,share=on,mem-path=",
+	      f);
+	put_qemu_value(f, h->gui_shm);
+	fprintf(f,
+		",size=%uM'/>\n"
+		"    <qemu:arg value='-device'/>\n"
+		"    <qemu:arg value='ivshmem-plain,memdev=bhgui0,bus=pcie.0,addr=0x11'/>\n",
+		h->gui_shm_mib);
+}
+
+/* QEMU arguments libvirt has no element for, in one <qemu:commandline>. */
+static void put_qemu_args(FILE *f, const struct vm_host_config *h)
+{
+	if (!h->net_socket && !h->gui_shm)
+		return;
+	fputs("  <qemu:commandline>\n", f);
+	put_net(f, h);
+	put_gui_shm(f, h);
+	fputs("  </qemu:commandline>\n", f);
 }
 
 /* No display, no USB, no network unless net is nat: every device is attack surface and boot time. */
@@ -327,6 +355,7 @@ int vm_domain_xml(const struct vm_props *p, const struct vm_host_config *h, char
 
 	if (!vm_name_is_valid(p->name) || (p->net == VM_NET_NAT) != (h->net_socket != NULL) ||
 	    !vm_class_to_string(p->klass) || !guest_dir_is_valid(h) ||
+	    (h->gui_shm && (!h->gui || h->gui_shm_mib == 0)) ||
 	    (h->uuid && strspn(h->uuid, "0123456789abcdef-") != strlen(h->uuid)))
 		return -EINVAL;
 	f = open_memstream(&buf, &len);
@@ -334,7 +363,7 @@ int vm_domain_xml(const struct vm_props *p, const struct vm_host_config *h, char
 		return -ENOMEM;
 	put_head(f, p, h);
 	put_devices(f, h);
-	put_net(f, h);
+	put_qemu_args(f, h);
 	fputs("</domain>\n", f);
 	return finish_memstream(&f, &buf, ret);
 }

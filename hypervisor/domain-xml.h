@@ -38,6 +38,8 @@ struct vm_host_config {
 	const char *gui_socket;	   /* host end of org.bulkhead.gui.0 */
 	const char *console_log;   /* the serial console, appended */
 	const char *net_socket;	   /* QEMU listens here for net-filter; NULL: no NIC */
+	const char *gui_shm;	   /* backs the ivshmem-plain region of window pixels, or NULL */
+	unsigned gui_shm_mib;
 };
 
 /* The whole <domain> document. 0 or -errno; *ret is malloc'd. */

@@ -118,6 +118,44 @@ static struct init_service *add_service(struct init_config *cfg, const char *wha
 	return s;
 }
 
+static bool sysfs_id_is(const char *dir, const char *file, const char *want)
+{
+	char path[INIT_PATH_MAX], buf[16] = { 0 };
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t k = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return k > 0 && strncmp(buf, want, strlen(want)) == 0;
+}
+
+/* The ivshmem device's BAR 2 (the region of window pixels shared with guid) becomes the user's,
+ * who runs gui-agent and the X server that maps it (gui-agent --shm auto). */
+static void share_gui_region(void)
+{
+	static const char *const bars[] = { "resource2", "resource2_wc" };
+	DIR *d = opendir("/sys/bus/pci/devices");
+	struct dirent *e;
+	char dir[INIT_PATH_MAX], path[INIT_PATH_MAX + 16];
+
+	while (d && (e = readdir(d))) {
+		snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", e->d_name);
+		if (e->d_name[0] == '.' || !sysfs_id_is(dir, "vendor", "0x1af4") ||
+		    !sysfs_id_is(dir, "device", "0x1110"))
+			continue;
+		for (size_t i = 0; i < sizeof(bars) / sizeof(bars[0]); i++) {
+			snprintf(path, sizeof(path), "%s/%s", dir, bars[i]);
+			if (chown(path, INIT_USER_UID, INIT_USER_UID) < 0 && errno != ENOENT)
+				init_log("chown %s: %s", path, strerror(errno));
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
 /* The VM's own display and the agent that mirrors it to the host's guid. */
 static void start_gui(struct init_config *cfg)
 {
@@ -132,9 +170,10 @@ static void start_gui(struct init_config *cfg)
 					       "0", "1920x1080x24", NULL });
 	s->as_user = true;
 	spawn(s);
+	share_gui_region();
 	s = add_service(cfg, "gui-agent",
 			(const char *const[]){ INIT_GUI_AGENT, "--channel", INIT_GUI_PORT,
-					       "--display", ":0", NULL });
+					       "--display", ":0", "--shm", "auto", NULL });
 	s->as_user = true;
 	s->wait_for = "/tmp/.X11-unix/X0";
 	spawn(s);

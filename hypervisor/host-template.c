@@ -139,7 +139,7 @@ int hv_host_create_volume(const struct hv_paths *p, const char *name)
 
 struct vm_files {
 	char volume[HV_PATH_MAX], console[HV_PATH_MAX], qrexec[HV_PATH_MAX], gui[HV_PATH_MAX];
-	char net[HV_PATH_MAX];
+	char net[HV_PATH_MAX], gui_shm[HV_PATH_MAX];
 };
 
 static int vm_files(const struct hv_paths *p, const char *name, struct vm_files *f)
@@ -159,6 +159,8 @@ static int vm_files(const struct hv_paths *p, const char *name, struct vm_files 
 		r = str_printf(f->gui, sizeof(f->gui), "%s/gui.sock", rdir);
 	if (r >= 0)
 		r = hv_vm_runtime_file(p, name, HV_NET_GUEST_SOCKET, f->net, sizeof(f->net));
+	if (r >= 0)
+		r = hv_vm_runtime_file(p, name, HV_GUI_SHM, f->gui_shm, sizeof(f->gui_shm));
 	return r;
 }
 
@@ -226,6 +228,8 @@ int hv_host_domain_xml(const struct hv_paths *p, const struct hv_host_files *fil
 		.console_log = f.console,
 		.net_socket = props->net == VM_NET_NAT ? f.net : NULL,
 	};
+	h.gui_shm = h.gui ? f.gui_shm : NULL;
+	h.gui_shm_mib = HV_GUI_SHM_MIB;
 	int r = vm_files(p, props->name, &f);
 
 	if (r >= 0)

@@ -43,6 +43,9 @@ int hv_vm_runtime_dir(const struct hv_paths *p, const char *name, char *buf, siz
  * rules net-filter reads. */
 #define HV_NET_GUEST_SOCKET "net.sock"
 #define HV_NET_RULES "firewall.rules"
+/* The file QEMU backs the VM's ivshmem-plain device with: window pixels shared with guid. */
+#define HV_GUI_SHM "gui.shm"
+#define HV_GUI_SHM_MIB 64
 int hv_vm_runtime_file(const struct hv_paths *p, const char *name, const char *file, char *buf,
 		       size_t size);
 int hv_mkdir_p(const char *path, mode_t mode);

@@ -43,7 +43,7 @@ static const struct daemon_kind {
 /* A daemon's command line and the strings it points into. */
 struct spawn_args {
 	char exe[HV_PATH_MAX], dir[HV_PATH_MAX], sock[HV_PATH_MAX], passt[HV_PATH_MAX];
-	char rules[HV_PATH_MAX];
+	char rules[HV_PATH_MAX], shm[HV_PATH_MAX];
 	const char *argv[32];
 };
 
@@ -95,6 +95,16 @@ static void remove_control_socket(struct bulkheadd *d, const char *vm)
 	if (str_printf(path, sizeof(path), "%s/qrexec/%s.sock", d->paths.runtime_dir, vm) >= 0)
 		unlink(path);
 	if (str_printf(path, sizeof(path), "%s/qrexec/%s.ready", d->paths.runtime_dir, vm) >= 0)
+		unlink(path);
+}
+
+/* QEMU leaves its ivshmem file behind: a VM started later under the same name (a disposable's
+ * is reused) must not find this one's pixels in it. guid's mapping outlives the name. */
+static void remove_gui_region(struct bulkheadd *d, const char *vm)
+{
+	char path[HV_PATH_MAX];
+
+	if (hv_vm_runtime_file(&d->paths, vm, HV_GUI_SHM, path, sizeof(path)) >= 0)
 		unlink(path);
 }
 
@@ -152,6 +162,9 @@ static int channel_argv(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemo
 	int r = str_printf(a->sock, sizeof(a->sock), "%s/%s", a->dir,
 			   k == HV_DAEMON_QREXEC ? "qrexec.sock" : "gui.sock");
 
+	if (r >= 0)
+		r = str_printf(a->shm, sizeof(a->shm), "%s/%s", a->dir, HV_GUI_SHM);
+
 	if (k == HV_DAEMON_QREXEC)
 		set_argv(a, (const char *const[]){ a->exe, "--domain", dm->vm, "--channel", a->sock,
 						   "--runtime-dir", d->paths.runtime_dir,
@@ -159,7 +172,7 @@ static int channel_argv(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemo
 	else
 		set_argv(a, (const char *const[]){ a->exe, "--domain", dm->vm, "--label", dm->label,
 						   "--channel", a->sock, "--ready-fd", READY_FD_ARG,
-						   NULL });
+						   "--shm", a->shm, NULL });
 	return r;
 }
 
@@ -272,6 +285,7 @@ void hv_supervisor_vm_stopped(struct bulkheadd *d, const char *name)
 	if (!dm)
 		return;
 	dm->vm_running = false;
+	remove_gui_region(d, dm->vm);
 	if (dm->respawn_timer >= 0) {
 		virEventRemoveTimeout(dm->respawn_timer);
 		dm->respawn_timer = -1;

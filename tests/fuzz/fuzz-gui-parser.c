@@ -10,8 +10,7 @@
 #include <string.h>
 
 #include "clipboard.h"
-#include "msg.h"
-#include "parse-agent.h"
+#include "gui-stream.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -81,27 +80,15 @@ static int apply(struct model_window *t, const struct gui_agent_msg *m)
 	return 0;
 }
 
+static int apply_model(void *model, const struct gui_agent_msg *m)
+{
+	return apply(model, m);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct gui_agent_msg out;
 	struct model_window table[MODEL_WINDOWS] = { 0 };
-	struct msg_reader r;
-	struct msg m;
-	const char *why;
-	int k = 0;
 
-	/* A small maximum keeps runs fast; the parser never depends on the reader's limit. */
-	if (msg_reader_init(&r, 1 << 16) < 0)
-		return 0;
-	while (size > 0 && k >= 0) {
-		size_t taken = msg_reader_push(&r, data, size);
-		data += taken, size -= taken;
-		while ((k = msg_reader_next(&r, &m)) == 1)
-			if (gui_parse_agent_msg(&m, &out, &why) < 0 || apply(table, &out) < 0)
-				break;
-		if (k == 1 || taken == 0)
-			break;
-	}
-	msg_reader_finish(&r);
+	gui_stream_run(data, size, apply_model, table);
 	return 0;
 }

@@ -38,6 +38,8 @@ static struct vm_host_config host_kvm(void)
 	h.guest_share = "/home/dev/src/bulkhead/build & co";
 	h.guest_sub = "guest";
 	h.gui = true;
+	h.gui_shm = "/run/user/1000/bulkhead/vms/dev,box/gui.shm";
+	h.gui_shm_mib = 64;
 	return h;
 }
 

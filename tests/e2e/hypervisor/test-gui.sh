@@ -8,7 +8,7 @@
 e2e_skip_unless_possible
 [ -x "${BULKHEAD_GUID:-}" ] && [ -x "$BULKHEAD_GUEST_DIR/bin/gui-agent" ] || skip_all "guid/gui-agent not built"
 export BULKHEAD_GUEST_GUI=1
-for p in Xvfb xterm xwininfo; do command -v $p >/dev/null || skip_all "$p not installed"; done
+for p in Xvfb xterm xwininfo xwd convert; do command -v $p >/dev/null || skip_all "$p not installed"; done
 
 e2e_host_display
 e2e_setup
@@ -29,6 +29,24 @@ for _ in $(seq 1 300); do
 	[ -n "$found" ] && break; sleep 0.2
 done
 like "$found" '\[gui\].*e2e-term' "the VM's xterm appears on the host display as [gui] e2e-term"
+
+# Its pixels came through the ivshmem region (GUI protocol 1.2), not the channel.
+grep -q "Shared region of 64 MiB, painted with XShmPutImage" "$E2E_DIR/bulkheadd.log"
+ok $? "guid maps the VM's ivshmem region and paints from it with XShmPutImage"
+like "$("$VMCTL" console gui)" "Window pixels through the shared region" \
+	"the VM's agent found the ivshmem device and uses it"
+
+# Pixel for pixel: a window of one colour (text and cursor too) is that colour on the host.
+timeout 60 "$VMCTL" run gui -- sh -c 'DISPLAY=:0 setsid xterm -title e2e-solid -bg "#204a87" -fg "#204a87" -geometry 40x10 </dev/null >/dev/null 2>&1 &'
+colours=
+for _ in $(seq 1 150); do
+	frame=$(xwininfo -root -tree 2>/dev/null | grep -F '"[gui] e2e-solid"' | awk '{print $1}')
+	[ -n "$frame" ] && colours=$(xwd -id "$frame" -silent 2>/dev/null |
+		convert xwd:- -shave 2x2 -unique-colors -depth 8 txt:- 2>/dev/null |
+		grep -o '#[0-9A-F]\{6\}' | tr '\n' ' ')
+	[ "$colours" = "#204A87 " ] && break; sleep 0.2
+done
+is "$colours" "#204A87 " "the solid VM window is exactly #204a87 inside its frame on the host"
 "$VMCTL" shutdown gui --wait; ok $? "shutdown gui"
 sleep 0.5
 ! pgrep -f "guid --domain gui .*$E2E_DIR" >/dev/null; ok $? "guid is gone with the VM"

@@ -19,13 +19,20 @@ start_xvfb() {
 	eval "$var=:$n"
 }
 
-# start_vm NAME LABEL VM-DISPLAY HOST-DISPLAY [guid options]: agent + guid; logs in $work/NAME.log
+# start_vm NAME LABEL VM-DISPLAY HOST-DISPLAY [guid options]: agent + guid; logs in $work/NAME.log.
+# With GUID_SHM=1 both map a 64 MiB file, $work/NAME.shm, as QEMU's ivshmem region would be
+# (protocol 1.2's shared pixels); else pixels travel inline.
 start_vm() {
-	local name=$1 label=$2 vmd=$3 hostd=$4
+	local name=$1 label=$2 vmd=$3 hostd=$4 shm=()
 	shift 4
+	if [ "${GUID_SHM:-0}" = 1 ]; then
+		truncate -s 64M "$work/$name.shm"
+		shm=(--shm "$work/$name.shm")
+	fi
 	"$pair_run" "$work/$name.pids" \
-		"$gui_agent" --channel fd:3 --display "$vmd" -- \
-		"$guid" --domain "$name" --label "$label" --channel fd:3 --display "$hostd" "$@" \
+		"$gui_agent" --channel fd:3 --display "$vmd" "${shm[@]}" -- \
+		"$guid" --domain "$name" --label "$label" --channel fd:3 --display "$hostd" \
+		"${shm[@]}" "$@" \
 		>>"$work/$name.log" 2>&1 &
 	guid_pids="$guid_pids $!"
 	wait_for test -s "$work/$name.pids"

@@ -216,6 +216,37 @@ static void before_version(void)
 	       sizeof(struct gui_create));
 }
 
+/* Shared-memory messages (1.2). guid's region, when it has one, is 1 MiB in these tests. */
+static void shm_buffer(uint32_t id, uint32_t offset, uint32_t w, uint32_t h)
+{
+	struct gui_shm_buffer b = { offset, w, h };
+	send32(GUI_MSG_SHM_BUFFER, id, &b, sizeof(b));
+}
+
+static void shm_without_region(void)
+{
+	create(1, 0, 0, 100, 100);
+	shm_buffer(1, 0, 100, 100);
+	linger();
+}
+
+static void shm_past_region(void)
+{
+	create(1, 0, 0, 512, 512);
+	shm_buffer(1, 4096, 512, 512); /* 1 MiB + 4 KiB */
+	linger();
+}
+
+static void shm_damage_outside(void)
+{
+	struct gui_damage d = { 0, 40, 100, 20, 1 };
+
+	create(1, 0, 0, 100, 100);
+	shm_buffer(1, 0, 100, 50); /* a buffer smaller than its window */
+	send32(GUI_MSG_SHM_DAMAGE, 1, &d, sizeof(d));
+	linger();
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
@@ -235,6 +266,9 @@ static const struct {
 	{ "truncated", truncated, true },
 	{ "before-version", before_version, false },
 	{ "menus", menus, true },
+	{ "shm-without-region", shm_without_region, true },
+	{ "shm-past-region", shm_past_region, true },
+	{ "shm-damage-outside", shm_damage_outside, true },
 };
 
 int main(int argc, char **argv)

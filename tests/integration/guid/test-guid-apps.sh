@@ -3,7 +3,7 @@
 # guid with real X programs: two "VMs" (each its own Xvfb, agent and guid) on one host Xvfb.
 # Their windows appear titled "[vm] ..." in a frame of the VM's colour, with the VM's pixels
 # exactly; typing, clicking, resizing and closing on the host reach the VM; the clipboard keys
-# never do. Leaves a screenshot of the two-VM desktop (docs/screenshots/ with BULKHEAD_UPDATE_SCREENSHOTS=1).
+# never do. GUID_SHM=1 (test guid-apps-shm) runs it all with pixels in a shared region. Leaves a screenshot of the two-VM desktop (docs/screenshots/ with BULKHEAD_UPDATE_SCREENSHOTS=1).
 set -u
 . "$BULKHEAD_SOURCE_ROOT/tests/lib/tap.sh"
 for tool in Xvfb xdotool xwd xprop xwininfo convert compare xterm xlogo; do
@@ -131,6 +131,7 @@ shots=$BULKHEAD_BUILD_ROOT/screenshots
 [ "${BULKHEAD_UPDATE_SCREENSHOTS:-0}" = 1 ] && shots=$BULKHEAD_SOURCE_ROOT/docs/screenshots
 mkdir -p "$shots"
 shot=$shots/gui-two-vms.png
+[ "${GUID_SHM:-0}" = 1 ] && shot=$BULKHEAD_BUILD_ROOT/screenshots/gui-two-vms-shm.png
 screenshot "$HOST" "$shot"
 ok $? "screenshot $shot"
 # The host Xvfb has no window manager, so no title bars: a copy with each window's real host
@@ -211,4 +212,14 @@ kill "$grabber"
 
 kill -0 "$(guid_pid work)" && kill -0 "$(guid_pid personal)"
 ok $? "both guids still run"
+
+# Which path carried the pixels checked above: the shared region only when it was given.
+if [ "${GUID_SHM:-0}" = 1 ]; then
+	grep -q "Window pixels through the shared region" "$work/work.log" &&
+		grep -q "Shared region of 64 MiB, painted with XShmPutImage" "$work/work.log"
+	ok $? "agent and guid used the shared region (XShmPutImage from the region)"
+else
+	! grep -q "shared region" "$work/work.log"
+	ok $? "pixels travelled inline"
+fi
 tap_done

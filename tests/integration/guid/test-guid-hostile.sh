@@ -41,13 +41,14 @@ read -r lx ly lw lh < <(geometry "$HOST" "$wlogo")
 
 # run_hostile SCENARIO: start it against its own guid; sets $hlog and $hpid.
 n=0
+hostile_shm=
 run_hostile() {
 	n=$((n + 1))
 	hname=hostile$n
 	hlog=$work/$hname.log
 	"$pair_run" "$work/$hname.pids" "$HOSTILE_AGENT" "$1" -- \
 		"$guid" --domain "$hname" --label red --channel fd:3 --display "$HOST" \
-		>"$hlog" 2>&1 &
+		${hostile_shm:+--shm "$hostile_shm"} >"$hlog" 2>&1 &
 	guid_pids="$guid_pids $!"
 	wait_for test -s "$work/$hname.pids"
 	hpid=$(cut -d' ' -f2 "$work/$hname.pids")
@@ -75,6 +76,13 @@ expect_exit many-windows 'Protocol violation: more than 1000 windows'
 expect_exit never-read 'VM stopped reading'
 expect_exit truncated 'Protocol violation: truncated message at EOF'
 expect_exit before-version 'Protocol violation: create before the version'
+# Shared pixels (1.2): without a region, past guid's own region (1 MiB here), outside a buffer.
+expect_exit shm-without-region 'Protocol violation: shared buffer without a region'
+truncate -s 1M "$work/hostile.shm"
+hostile_shm=$work/hostile.shm
+expect_exit shm-past-region 'Protocol violation: shared buffer outside the region'
+expect_exit shm-damage-outside "Protocol violation: shared damage outside the window's buffer"
+hostile_shm=
 
 # A bogus title is not fatal: it is shown sanitised.
 run_hostile bad-title
