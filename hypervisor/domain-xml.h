@@ -38,6 +38,9 @@ struct vm_host_config {
 	const char *gui_socket;	   /* host end of org.bulkhead.gui.0 */
 	const char *console_log;   /* the serial console, appended */
 	const char *net_socket;	   /* QEMU listens here for net-filter; NULL: no NIC */
+	/* The memory-saving settings (docs/memory.md): a smaller TCG translation cache and the
+	 * guest's trim after boot. Off only for the memory benchmark's baseline. */
+	bool lean;
 };
 
 /* The whole <domain> document. 0 or -errno; *ret is malloc'd. */

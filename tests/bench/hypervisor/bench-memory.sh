@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Benchmark: host memory (PSS of its QEMU process) of one idle 256 MiB VM with the
+# memory-saving settings (docs/memory.md) against the same VM without them
+# (BULKHEAD_VM_LEAN=0, bulkheadd restarted in between), boots alternating, in one run; and
+# the start-to-agent-ready time of both, so a saving that costs boot time shows.
+# Target (issue 19): <= 160 MiB PSS per idle VM.
+. "$BULKHEAD_SOURCE_ROOT/tests/lib/tap.sh"
+. "$BULKHEAD_SOURCE_ROOT/tests/e2e/hypervisor/lib.sh"
+ROUNDS=${BULKHEAD_BENCH_ROUNDS:-3}
+# Idle: the agent answered, then this long for the guest's trim and the page reports.
+SETTLE=${BULKHEAD_BENCH_SETTLE:-12}
+MEMORY_MIB=256
+e2e_skip_unless_possible
+e2e_setup
+
+pss_kib() { awk '$1 == "Pss:" { print $2 }' "/proc/$1/smaps_rollup"; }
+
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# with_lean MODE: bulkheadd again, its VMs' XML with the settings (1) or without (0).
+with_lean() {
+	kill "$BULKHEADD_PID" && wait "$BULKHEADD_PID"
+	BULKHEAD_VM_LEAN=$1 e2e_start_bulkheadd
+}
+
+# boot_and_measure MODE: one boot; sets ms (start to agent answering) and pss (KiB, idle).
+boot_and_measure() {
+	local t0 t1 pid
+	t0=$(date +%s%N)
+	"$VMCTL" start mem || return 1
+	timeout 120 "$VMCTL" run mem -- true || return 1
+	t1=$(date +%s%N)
+	ms=$(((t1 - t0) / 1000000))
+	sleep "$SETTLE"
+	pid=$(e2e_qemu_pids | head -1)
+	pss=$(pss_kib "$pid")
+	"$VMCTL" shutdown mem --wait
+}
+
+"$VMCTL" create mem --memory "$MEMORY_MIB" >/dev/null; ok $? "create mem ($MEMORY_MIB MiB)"
+"$VMCTL" start mem && timeout 120 "$VMCTL" run mem -- true && "$VMCTL" shutdown mem --wait
+ok $? "warm-up boot (fills the host's page cache, as any second start would find it)"
+
+declare -A pss_of ms_of
+for i in $(seq 1 "$ROUNDS"); do
+	for mode in 0 1; do
+		with_lean "$mode"
+		boot_and_measure "$mode"
+		ok $? "round $i, lean=$mode: agent after $ms ms, idle PSS $((pss / 1024)) MiB"
+		pss_of[$mode]="${pss_of[$mode]:-} $pss" ms_of[$mode]="${ms_of[$mode]:-} $ms"
+	done
+done
+base=$(median ${pss_of[0]}) lean=$(median ${pss_of[1]})
+base_ms=$(median ${ms_of[0]}) lean_ms=$(median ${ms_of[1]})
+"$VMCTL" remove mem
+diag "idle PSS, median of $ROUNDS: lean $((lean / 1024)) MiB, baseline $((base / 1024)) MiB:" \
+	"ratio $(awk -v a="$lean" -v b="$base" 'BEGIN { printf "%.2f", a / b }')," \
+	"$(awk -v a="$lean" -v m="$MEMORY_MIB" 'BEGIN { printf "%.2f", a / 1024 / m }') of the" \
+	"guest's RAM (target <= 160 MiB: $([ "$lean" -le $((160 * 1024)) ] && echo met || echo NOT met))"
+diag "start to agent ready, median: lean $lean_ms ms, baseline $base_ms ms:" \
+	"ratio $(awk -v a="$lean_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')"
+diag "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+tap_done
