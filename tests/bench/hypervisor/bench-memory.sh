@@ -17,8 +17,8 @@ e2e_setup
 pss_kib() { awk '$1 == "Pss:" { print $2 }' "/proc/$1/smaps_rollup"; }
 
 # parts PID: where the PSS goes, in MiB: guest RAM (the anonymous mapping of its size), the
-# kernel and initramfs files QEMU maps, TCG's code cache (the largest other anonymous
-# mapping: 1 GiB reserved by default), and the rest (QEMU's code, heap, threads).
+# kernel and initramfs files QEMU maps, TCG's code cache (the other anonymous mapping that
+# holds the most: it is filled whole), and the rest (QEMU's code, heap, threads).
 parts() {
 	awk -v ram=$((MEMORY_MIB * 1024)) '
 		/^[0-9a-f]+-[0-9a-f]+ / { name = $6 }
@@ -28,7 +28,7 @@ parts() {
 			if (name == "" && size == ram) guest += $2
 			else if (name ~ /\/vmlinux-/) kernel += $2
 			else if (name ~ /\/initramfs-/) initrd += $2
-			else if (name == "" && size > tcg_size) { tcg_size = size; tcg = $2 }
+			else if (name == "" && $2 > tcg) tcg = $2
 		}
 		END { printf "guest RAM %d, kernel file %d, initramfs %d, TCG cache %d, QEMU %d",
 			guest / 1024, kernel / 1024, initrd / 1024, tcg / 1024,
