@@ -32,9 +32,9 @@ static int pread_all(int fd, void *buf, size_t size, off_t offset)
 static bool ehdr_is_valid(const Elf64_Ehdr *e, off_t file_size)
 {
 	return memcmp(e->e_ident, ELFMAG, SELFMAG) == 0 && e->e_ident[EI_CLASS] == ELFCLASS64 &&
-	       e->e_ident[EI_DATA] == ELFDATA2LSB &&
-	       __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && e->e_phentsize == sizeof(Elf64_Phdr) &&
-	       e->e_phnum <= PHNUM_MAX && e->e_phoff <= (uint64_t)file_size &&
+	       e->e_ident[EI_DATA] == ELFDATA2LSB && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&
+	       e->e_phentsize == sizeof(Elf64_Phdr) && e->e_phnum <= PHNUM_MAX &&
+	       e->e_phoff <= (uint64_t)file_size &&
 	       e->e_phnum * sizeof(Elf64_Phdr) <= (uint64_t)file_size - e->e_phoff;
 }
 

@@ -103,15 +103,17 @@ static void trim_vmlinux(const char *elf)
 static int pick_kernel(const char *kver, const char *dir, char *ret, size_t size)
 {
 	char bz[HV_PATH_MAX], config[HV_PATH_MAX], elf[HV_PATH_MAX], tool[HV_PATH_MAX];
+	bool lean = vm_lean();
 
 	if (str_printf(bz, sizeof(bz), "/boot/vmlinuz-%s", kver) < 0 ||
 	    str_printf(config, sizeof(config), "/boot/config-%s", kver) < 0 ||
-	    str_printf(elf, sizeof(elf), "%s/vmlinux-%s%s", dir, kver, vm_lean() ? "" : "-full") < 0)
+	    str_printf(elf, sizeof(elf), "%s/vmlinux-%s%s", dir, kver, lean ? "" : "-full") < 0)
 		return -ENAMETOOLONG;
 	hv_program_path("BULKHEAD_EXTRACT_VMLINUX", BULKHEAD_LIBEXECDIR, "bulkhead-extract-vmlinux",
 			tool, sizeof(tool));
-	if (!is_older(elf, bz) || hv_run((const char *const[]){ tool, bz, config, elf, NULL }) >= 0) {
-		if (vm_lean())
+	if (!is_older(elf, bz) ||
+	    hv_run((const char *const[]){ tool, bz, config, elf, NULL }) >= 0) {
+		if (lean)
 			trim_vmlinux(elf);
 		return str_copy(ret, size, elf);
 	}

@@ -34,12 +34,15 @@ static struct image image(void)
 	im.e.e_phoff = offsetof(struct image, ph);
 	im.e.e_phentsize = sizeof(Elf64_Phdr);
 	im.e.e_phnum = 3;
-	im.ph[0] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = SEG_A, .p_filesz = 0x2000,
-				 .p_memsz = 0x2800 };
-	im.ph[1] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_offset = SEG_B, .p_filesz = 0x100,
-				 .p_memsz = 0x100 };
-	im.ph[2] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = SEG_B, .p_filesz = 0x2000,
-				 .p_memsz = 0x2000 };
+	im.ph[0] = (Elf64_Phdr){
+		.p_type = PT_LOAD, .p_offset = SEG_A, .p_filesz = 0x2000, .p_memsz = 0x2800
+	};
+	im.ph[1] = (Elf64_Phdr){
+		.p_type = PT_NOTE, .p_offset = SEG_B, .p_filesz = 0x100, .p_memsz = 0x100
+	};
+	im.ph[2] = (Elf64_Phdr){
+		.p_type = PT_LOAD, .p_offset = SEG_B, .p_filesz = 0x2000, .p_memsz = 0x2000
+	};
 	return im;
 }
 
@@ -85,7 +88,8 @@ static void test_refused(void)
 {
 	struct image bad[5];
 	const char *what[] = { "not ELF", "32-bit", "a segment past the end of the file",
-			       "a file size above the memory size", "program headers past the end" };
+			       "a file size above the memory size",
+			       "program headers past the end" };
 
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++)
 		bad[i] = image();

@@ -122,14 +122,15 @@ static void test_lean(void)
 	is_int(vm_domain_xml(&work, &h, &lean), 0, "lean TCG domain generated");
 	ok(lean && strstr(lean, "<tcg>\n      <tb-cache unit='MiB'>32</tb-cache>"),
 	   "  a 32 MiB TCG translation cache");
-	ok(lean && strstr(lean, " initcall_blacklist=tracer_init_tracefs bulkhead.lean=1</cmdline>"),
+	ok(lean && strstr(lean,
+			  " initcall_blacklist=tracer_init_tracefs bulkhead.lean=1</cmdline>"),
 	   "  no trace event files, and the guest trims after boot");
 	ok(lean && strstr(lean, "<memballoon model='virtio' freePageReporting='on'>"),
 	   "  free page reporting");
 	h.lean = false;
 	is_int(vm_domain_xml(&work, &h, &off), 0, "baseline domain generated");
 	ok(off && !strstr(off, "<tcg>") && !strstr(off, "bulkhead.lean") &&
-	   !strstr(off, "tracer_init_tracefs"),
+		   !strstr(off, "tracer_init_tracefs"),
 	   "  without the cache size, the trace events' blacklist or the trim");
 	is_int(vm_domain_xml(&work, &kvm, &k), 0, "lean KVM domain generated");
 	ok(k && !strstr(k, "<tcg>") && strstr(k, "bulkhead.lean=1"),
