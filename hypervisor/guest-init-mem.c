@@ -4,11 +4,12 @@
  * host back what the boot touched and no longer uses.
  *
  * The host only gets back guest pages the guest reports free (virtio-balloon's free page
- * reporting), and the kernel reports only free blocks of at least page_reporting_order. After
- * boot most free memory is scattered in small blocks between pages still in use, and the page
- * cache holds files read once at boot. So, a few seconds after the agents started (the
- * first commands and the GUI's start are not slowed down): a finer reporting order, the
- * caches dropped, the free memory compacted into blocks the kernel then reports.
+ * reporting), and the kernel reports only free blocks of at least page_reporting_order (2 MiB
+ * by default). After boot the page cache and the dentry and inode caches hold what was read
+ * once, and some free memory lies in smaller blocks between pages in use. So, a few seconds
+ * after the agents started (the first commands and the GUI's start are not slowed down): a
+ * finer reporting order, the caches dropped, the free memory compacted into blocks the kernel
+ * then reports. ~10 MiB of host memory (docs/memory.md).
  *
  * Trust: the guest's own kernel knobs; nothing here reaches the host but the reports.
  */

@@ -43,7 +43,7 @@ with_lean() {
 	BULKHEAD_VM_LEAN=$1 e2e_start_bulkheadd
 }
 
-# boot_and_measure MODE: one boot; sets ms (start to agent answering) and pss (KiB, idle).
+# boot_and_measure: one boot; sets ms (start to agent answering) and pss (KiB, idle).
 boot_and_measure() {
 	local t0 t1 pid
 	t0=$(date +%s%N)
@@ -65,7 +65,7 @@ declare -A pss_of ms_of
 for i in $(seq 1 "$ROUNDS"); do
 	for mode in 0 1; do
 		with_lean "$mode"
-		boot_and_measure "$mode"
+		boot_and_measure
 		ok $? "round $i, lean=$mode: agent after $ms ms, idle PSS $((pss / 1024)) MiB ($parts)"
 		pss_of[$mode]="${pss_of[$mode]:-} $pss" ms_of[$mode]="${ms_of[$mode]:-} $ms"
 	done
