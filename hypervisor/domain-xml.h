@@ -40,6 +40,9 @@ struct vm_host_config {
 	const char *net_socket;	   /* QEMU listens here for net-filter; NULL: no NIC */
 	const char *gui_shm;	   /* backs the ivshmem-plain region of window pixels, or NULL */
 	unsigned gui_shm_mib;
+	/* The memory-saving settings (docs/memory.md): a smaller TCG translation cache and the
+	 * guest's trim after boot. Off only for the memory benchmark's baseline. */
+	bool lean;
 };
 
 /* The whole <domain> document. 0 or -errno; *ret is malloc'd. */

@@ -66,6 +66,7 @@ void init_read_cmdline(struct init_config *cfg)
 		take_arg(w, "bulkhead.gui=", cfg->gui, sizeof(cfg->gui));
 		take_arg(w, "bulkhead.disposable=", cfg->disposable, sizeof(cfg->disposable));
 		take_arg(w, "bulkhead.net=", cfg->net, sizeof(cfg->net));
+		take_arg(w, "bulkhead.lean=", cfg->lean, sizeof(cfg->lean));
 	}
 	if (!cfg->name[0] || strchr(cfg->name, '/'))
 		strcpy(cfg->name, "bulkhead-vm");

@@ -47,5 +47,6 @@ int main(int argc, char **argv)
 		 init_uptime() - t0, init_uptime(), t_mod - t0, t_root - t_mod, t_etc - t_root,
 		 init_uptime() - t_etc);
 	init_announce_ready(&cfg);
+	init_trim_memory(&cfg);
 	return init_supervise(&cfg);
 }

@@ -37,6 +37,7 @@ struct init_config {
 	char guest[256];    /* bulkhead.guest=: /usr/... or share:SUBDIR */
 	char gui[4];	    /* bulkhead.gui=1: start Xvfb and the gui agent */
 	char disposable[4]; /* bulkhead.disposable=1: a disposable VM */
+	char lean[4];	    /* bulkhead.lean=1: trim memory after boot (guest-init-mem.c) */
 	bool have_agent;    /* the qrexec agent was found and started */
 	char net[64];	    /* bulkhead.net=ADDR/PREFIX,GATEWAY,DNS; "" for no network */
 	bool have_home;
@@ -71,6 +72,9 @@ bool init_have_cups(void);
 void init_write_cups(void);
 /* cupsd's socket, listened on by init until the first client comes: -1 on failure. */
 int init_cups_listen(void);
+
+/* guest-init-mem.c: a few seconds after the agents start, give the host back free memory. */
+void init_trim_memory(const struct init_config *cfg);
 
 /* guest-init-run.c */
 void init_start_services(struct init_config *cfg);

@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,10 @@
 #include <unistd.h>
 
 #include "domain-xml.h"
+#include "elf-trim.h"
 #include "hv.h"
 #include "log.h"
+#include "macro.h"
 #include "strutil.h"
 
 #ifndef BULKHEAD_LIBEXECDIR
@@ -73,20 +76,47 @@ static int make_initramfs(const char *kver, const char *out)
 					     "--output", out, NULL });
 }
 
+/* The memory-saving settings are on unless $BULKHEAD_VM_LEAN=0: the memory benchmark's
+ * baseline, measured in the same run (tests/bench/hypervisor/bench-memory.sh). */
+static bool vm_lean(void)
+{
+	const char *env = getenv("BULKHEAD_VM_LEAN");
+
+	return !(env && streq(env, "0"));
+}
+
+/* The cached vmlinux without the zeros QEMU would map (elf-trim.h): on every start, as a
+ * cache from before the trim is trimmed too, and trimming a trimmed file only reads its
+ * headers and last bytes. A failure costs memory, not the boot. */
+static void trim_vmlinux(const char *elf)
+{
+	_cleanup_close_ int fd = open(elf, O_RDWR | O_CLOEXEC);
+	int r = fd < 0 ? -errno : hv_elf_trim_zero_tails(fd);
+
+	if (r < 0)
+		log_warning_errno(r, "Cannot trim %s, QEMU will map its zeros: %m", elf);
+}
+
 /* The uncompressed kernel for PVH boot, cached beside the initramfs; the compressed bzImage
- * when this kernel cannot boot that way. */
+ * when this kernel cannot boot that way. The benchmark's baseline keeps an untrimmed copy of
+ * its own. */
 static int pick_kernel(const char *kver, const char *dir, char *ret, size_t size)
 {
 	char bz[HV_PATH_MAX], config[HV_PATH_MAX], elf[HV_PATH_MAX], tool[HV_PATH_MAX];
+	bool lean = vm_lean();
 
 	if (str_printf(bz, sizeof(bz), "/boot/vmlinuz-%s", kver) < 0 ||
 	    str_printf(config, sizeof(config), "/boot/config-%s", kver) < 0 ||
-	    str_printf(elf, sizeof(elf), "%s/vmlinux-%s", dir, kver) < 0)
+	    str_printf(elf, sizeof(elf), "%s/vmlinux-%s%s", dir, kver, lean ? "" : "-full") < 0)
 		return -ENAMETOOLONG;
 	hv_program_path("BULKHEAD_EXTRACT_VMLINUX", BULKHEAD_LIBEXECDIR, "bulkhead-extract-vmlinux",
 			tool, sizeof(tool));
-	if (!is_older(elf, bz) || hv_run((const char *const[]){ tool, bz, config, elf, NULL }) >= 0)
+	if (!is_older(elf, bz) ||
+	    hv_run((const char *const[]){ tool, bz, config, elf, NULL }) >= 0) {
+		if (lean)
+			trim_vmlinux(elf);
 		return str_copy(ret, size, elf);
+	}
 	log_notice("Booting %s compressed: slower under emulation", bz);
 	return str_copy(ret, size, bz);
 }
@@ -227,6 +257,7 @@ int hv_host_domain_xml(const struct hv_paths *p, const struct hv_host_files *fil
 		.gui_socket = f.gui,
 		.console_log = f.console,
 		.net_socket = props->net == VM_NET_NAT ? f.net : NULL,
+		.lean = vm_lean(),
 	};
 	h.gui_shm = h.gui ? f.gui_shm : NULL;
 	h.gui_shm_mib = HV_GUI_SHM_MIB;

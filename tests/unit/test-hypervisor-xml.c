@@ -26,6 +26,7 @@ static const struct vm_host_config host_tcg = {
 	.qrexec_socket = "/run/user/1000/bulkhead/vms/work/qrexec.sock",
 	.gui_socket = "/run/user/1000/bulkhead/vms/work/gui.sock",
 	.console_log = "/state/vms/work/console.log",
+	.lean = true,
 };
 
 static struct vm_host_config host_kvm(void)
@@ -108,6 +109,34 @@ static void test_golden_net(void)
 	is_int(vm_domain_xml(&work, &h, &b), -EINVAL, "a none VM given a NIC socket is refused");
 	h.net_socket = NULL;
 	is_int(vm_domain_xml(&browser, &h, &b), -EINVAL, "a nat VM without its socket is refused");
+}
+
+/* The memory-saving settings (docs/memory.md): a small TCG cache where TCG runs the guest, no
+ * trace event files, the guest's trim after boot, free page reporting; the benchmark's
+ * baseline turns all but the last off and keeps the XML main had before them. */
+static void test_lean(void)
+{
+	struct vm_props work = props("work", NULL);
+	struct vm_host_config h = host_tcg;
+	struct vm_host_config kvm = host_kvm();
+	_cleanup_free_ char *lean = NULL, *off = NULL, *k = NULL;
+
+	is_int(vm_domain_xml(&work, &h, &lean), 0, "lean TCG domain generated");
+	ok(lean && strstr(lean, "<tcg>\n      <tb-cache unit='MiB'>32</tb-cache>"),
+	   "  a 32 MiB TCG translation cache");
+	ok(lean && strstr(lean,
+			  " initcall_blacklist=tracer_init_tracefs bulkhead.lean=1</cmdline>"),
+	   "  no trace event files, and the guest trims after boot");
+	ok(lean && strstr(lean, "<memballoon model='virtio' freePageReporting='on'>"),
+	   "  free page reporting");
+	h.lean = false;
+	is_int(vm_domain_xml(&work, &h, &off), 0, "baseline domain generated");
+	ok(off && !strstr(off, "<tcg>") && !strstr(off, "bulkhead.lean") &&
+		   !strstr(off, "tracer_init_tracefs"),
+	   "  without the cache size, the trace events' blacklist or the trim");
+	is_int(vm_domain_xml(&work, &kvm, &k), 0, "lean KVM domain generated");
+	ok(k && !strstr(k, "<tcg>") && strstr(k, "bulkhead.lean=1"),
+	   "  no TCG cache under KVM, the trim still");
 }
 
 static bool props_equal(const struct vm_props *a, const struct vm_props *b)
@@ -263,6 +292,7 @@ int main(void)
 	test_golden();
 	test_guest_dir();
 	test_golden_net();
+	test_lean();
 	test_round_trip();
 	test_reject();
 	test_setters();
