@@ -97,15 +97,38 @@ void agent_damage_all(struct agent_window *w)
 	agent_damage_add(w, (struct agent_rect){ 0, 0, w->w, w->h });
 }
 
+static bool rect_contains(struct agent_rect outer, struct agent_rect r)
+{
+	return r.x >= outer.x && r.y >= outer.y && r.x + r.w <= outer.x + outer.w &&
+	       r.y + r.h <= outer.y + outer.h;
+}
+
+void agent_damage_capturing(struct agent *a, struct agent_window *w, struct agent_rect r)
+{
+	w->captured_serial = NextRequest(a->dpy);
+	w->captured = r;
+}
+
+/* An event's serial is the last of the agent's requests the server had processed when it
+ * reported the damage. Below the capture's serial, the drawing happened before the capture
+ * read those pixels: sending them again would only repeat a frame guid already has. This is
+ * what happens whenever a program draws while the agent waits for its capture: Xlib queues
+ * the damage events that arrive ahead of the reply. */
+static bool already_captured(const struct agent_window *w, const XDamageNotifyEvent *d,
+			     struct agent_rect r)
+{
+	return d->serial < w->captured_serial && rect_contains(w->captured, r);
+}
+
 void agent_damage_event(struct agent *a, XEvent *ev)
 {
 	XDamageNotifyEvent *d = (XDamageNotifyEvent *)ev;
 	struct agent_window *w = agent_window_get(a, d->drawable);
+	struct agent_rect r = { d->area.x, d->area.y, d->area.width, d->area.height };
 
-	if (!w || !w->mapped)
+	if (!w || !w->mapped || already_captured(w, d, r))
 		return;
-	agent_damage_add(
-		w, (struct agent_rect){ d->area.x, d->area.y, d->area.width, d->area.height });
+	agent_damage_add(w, r);
 }
 
 /* The rectangle clipped to what guid accepts: inside the window, within the size limits. */
@@ -123,6 +146,7 @@ static XImage *capture(struct agent *a, struct agent_window *w, struct agent_rec
 {
 	int x = r.x + w->bw, y = r.y + w->bw;
 
+	agent_damage_capturing(a, w, r);
 	if (!a->use_shm)
 		return XGetImage(a->dpy, w->pixmap, x, y, r.w, r.h, AllPlanes, ZPixmap);
 	XImage *img = XShmCreateImage(a->dpy, w->visual, w->depth, ZPixmap, a->shm.shmaddr, &a->shm,
@@ -169,8 +193,10 @@ static int send_chunk(struct agent *a, struct agent_window *w, struct agent_rect
 	XImage *img = capture(a, w, r);
 	int ret = 1;
 
-	if (!img)
+	if (!img) {
+		w->captured_serial = 0; /* nothing read: no damage may be taken as captured */
 		return 1;
+	}
 	if (img->bits_per_pixel == 32 && img->bytes_per_line == r.w * 4)
 		ret = send_strips(a, w, r, img->data, strip_rows);
 	else

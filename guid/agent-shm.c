@@ -217,15 +217,20 @@ int agent_shm_send_rect(struct agent *a, struct agent_window *w, struct agent_re
 	char *rows = (char *)a->region.base + w->buf.offset + (size_t)r.y * w->buf.w * 4;
 	XImage *img = XShmCreateImage(a->dpy, w->visual, w->depth, ZPixmap, rows, &a->region.seg,
 				      w->buf.w, (unsigned)r.h);
-	bool got = img && img->bits_per_pixel == 32 && img->bytes_per_line == (int)w->buf.w * 4 &&
-		   XShmGetImage(a->dpy, w->pixmap, img, w->bw, r.y + w->bw, AllPlanes);
+	bool got;
+
+	agent_damage_capturing(a, w, (struct agent_rect){ 0, r.y, (int)w->buf.w, r.h });
+	got = img && img->bits_per_pixel == 32 && img->bytes_per_line == (int)w->buf.w * 4 &&
+	      XShmGetImage(a->dpy, w->pixmap, img, w->bw, r.y + w->bw, AllPlanes);
 
 	if (img) {
 		img->data = NULL; /* the region is not the image's to free */
 		XDestroyImage(img);
 	}
-	if (!got)
+	if (!got) {
+		w->captured_serial = 0; /* nothing read: no damage may be taken as captured */
 		return 1;
+	}
 	struct gui_damage d = { r.x, r.y, r.w, r.h, ++w->seq };
 	w->credits--;
 	return agent_send32(a, GUI_MSG_SHM_DAMAGE, (uint32_t)w->id, &d, sizeof(d));

@@ -219,6 +219,37 @@ static void intern_atoms(struct agent *a)
 	a->atom.wm_change_state = at[6];
 }
 
+static bool redirect_refused;
+
+static int redirect_error_handler(Display *dpy, XErrorEvent *ev)
+{
+	redirect_refused = true;
+	return 0;
+}
+
+/* Manual redirection makes the agent the VM's compositor: the X server keeps each top-level
+ * window's pixels in its pixmap and no longer also copies every change onto the root window,
+ * which nobody in the VM looks at (a full-window update is one 8 MiB copy less). Only one
+ * client may redirect the root's children manually: if a compositor in the VM already does,
+ * the server refuses (BadAccess) and the agent redirects automatically beside it, as before.
+ * One request for all children, current and future: no window escapes it, none races it. */
+static void redirect_windows(struct agent *a)
+{
+	int (*old)(Display *, XErrorEvent *);
+
+	XSync(a->dpy, False);
+	redirect_refused = false;
+	old = XSetErrorHandler(redirect_error_handler);
+	XCompositeRedirectSubwindows(a->dpy, a->root, CompositeRedirectManual);
+	XSync(a->dpy, False);
+	XSetErrorHandler(old);
+	a->redirect_manual = !redirect_refused;
+	if (!a->redirect_manual) {
+		log_info("Another compositor runs in the VM: windows redirected automatically");
+		XCompositeRedirectSubwindows(a->dpy, a->root, CompositeRedirectAutomatic);
+	}
+}
+
 /* Redirect first, then list: a window created in between is reported by CreateNotify. */
 int agent_windows_init(struct agent *a)
 {
@@ -227,7 +258,7 @@ int agent_windows_init(struct agent *a)
 	int r = 0;
 
 	intern_atoms(a);
-	XCompositeRedirectSubwindows(a->dpy, a->root, CompositeRedirectAutomatic);
+	redirect_windows(a);
 	XSelectInput(a->dpy, a->root, SubstructureNotifyMask);
 	if (!XQueryTree(a->dpy, a->root, &root, &parent, &children, &n))
 		return 0;

@@ -40,6 +40,10 @@ struct agent_window {
 	Damage damage;
 	struct agent_rect dirty[AGENT_MAX_RECTS];
 	int ndirty;
+	/* The last capture: its request's serial and what it read. Damage the server reported
+	 * before it processed that request is already in those pixels (agent-damage.c). */
+	unsigned long captured_serial;
+	struct agent_rect captured;
 	unsigned credits; /* damage messages guid may still receive unacknowledged */
 	uint32_t seq;
 	struct gui_shm_buffer buf; /* its place in the shared region; empty: pixels inline */
@@ -73,6 +77,7 @@ struct agent {
 	struct agent_window *windows;
 	Window focus;
 	bool use_shm;
+	bool redirect_manual; /* the agent is the VM's compositor (agent-windows.c) */
 	XShmSegmentInfo shm;
 	struct agent_region region;
 	uint32_t host_w, host_h;
@@ -103,6 +108,8 @@ void agent_damage_stop(struct agent *a, struct agent_window *w);
 void agent_damage_add(struct agent_window *w, struct agent_rect r);
 void agent_damage_all(struct agent_window *w);
 void agent_damage_event(struct agent *a, XEvent *ev);
+/* Before a capture request of r: remember its serial (call just before issuing it). */
+void agent_damage_capturing(struct agent *a, struct agent_window *w, struct agent_rect r);
 int agent_damage_flush(struct agent *a);
 
 /* agent-shm.c: window pixels through the shared region (protocol 1.2). */
