@@ -86,6 +86,14 @@ screenshot() {
 	DISPLAY=$1 xwd -root -silent | convert xwd:- "$2"
 }
 
+# window_shot DISPLAY WINDOW FILE.png: one window's own pixels (inside its border). In a VM
+# this is how to see a window: the agent redirects windows manually, so the VM's root window
+# shows none of them.
+window_shot() {
+	[ -n "$2" ] || return 1
+	DISPLAY=$1 xwd -id "$2" -nobdrs -silent | convert xwd:- "$3"
+}
+
 # pixel FILE.png X Y: the colour as RRGGBB
 pixel() {
 	convert "$1" -format "%[hex:p{$2,$3}]" info: | cut -c1-6

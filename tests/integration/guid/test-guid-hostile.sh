@@ -27,10 +27,9 @@ wlogo=$(window_id "$HOST" '^\[work\] xlogo$')
 content_xlogo() {
 	local child
 	child=$(DISPLAY=$HOST xwininfo -children -id "$wlogo" | awk '/^ +0x/ {print $1; exit}')
-	read -r vx vy vw vh < <(geometry "$VM1" "$(window_id "$VM1" '^xlogo$')")
 	read -r hx hy hw hh < <(geometry "$HOST" "$child")
-	screenshot "$VM1" "$work/vm.png" && screenshot "$HOST" "$work/host.png" &&
-		convert "$work/vm.png" -crop "${vw}x${vh}+${vx}+${vy}" +repage "$work/a.png" &&
+	window_shot "$VM1" "$(window_id "$VM1" '^xlogo$')" "$work/a.png" &&
+		screenshot "$HOST" "$work/host.png" &&
 		convert "$work/host.png" -crop "${hw}x${hh}+${hx}+${hy}" +repage "$work/b.png" &&
 		[ "$(compare -metric AE "$work/a.png" "$work/b.png" null: 2>&1)" = 0 ]
 }

@@ -11,6 +11,10 @@
  *                            wait until a top-level window whose name matches REGEX (POSIX
  *                            extended) is mapped; print its id. Event-driven, so benchmarks
  *                            see the moment it maps, not the next tick of xdotool's 0.5 s poll
+ *   x-tool churn COUNT       create, map, draw into, resize and destroy COUNT top-level
+ *                            windows (every third override-redirect) as fast as the server
+ *                            takes them, never waiting for an answer: windows that are gone
+ *                            before anyone looks at them, as busy applications make
  */
 #include <regex.h>
 #include <stdbool.h>
@@ -115,6 +119,42 @@ static int wait_map(Display *dpy, const char *pattern, unsigned int seconds)
 	return 0;
 }
 
+/* Some windows live for a few requests, some a little longer: destroyed in a different order
+ * than created, some mapped and resized first, none waited for. */
+static int churn(Display *dpy, int count)
+{
+	XSetWindowAttributes a = { .background_pixel = 0x336699 };
+	Window live[8] = { 0 };
+	GC gc = XCreateGC(dpy, DefaultRootWindow(dpy), 0, NULL);
+
+	for (int i = 0; i < count; i++) {
+		a.override_redirect = i % 3 == 0;
+		Window w = XCreateWindow(dpy, DefaultRootWindow(dpy), 10 + i % 50, 10 + i % 40,
+					 40 + i % 90, 30 + i % 70, 0, CopyFromParent, InputOutput,
+					 CopyFromParent, CWBackPixel | CWOverrideRedirect, &a);
+		XStoreName(dpy, w, "churn");
+		if (i % 4 != 1)
+			XMapWindow(dpy, w);
+		XFillRectangle(dpy, w, gc, 0, 0, 20, 20);
+		if (i % 5 == 0)
+			XResizeWindow(dpy, w, 60 + i % 30, 50);
+		if (i % 2 == 0) {
+			XDestroyWindow(dpy, w); /* gone before the agent can ask about it */
+		} else {
+			if (live[i % 8])
+				XDestroyWindow(dpy, live[i % 8]);
+			live[i % 8] = w;
+		}
+		XFlush(dpy);
+	}
+	for (int i = 0; i < 8; i++)
+		if (live[i])
+			XDestroyWindow(dpy, live[i]);
+	XFreeGC(dpy, gc);
+	XSync(dpy, False);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	Display *dpy = XOpenDisplay(NULL);
@@ -122,7 +162,7 @@ int main(int argc, char **argv)
 
 	if (!dpy || argc < 2)
 		fprintf(stderr, "usage: x-tool close ID | grab SECONDS | grab-free | "
-				"wait-map REGEX SECONDS\n");
+				"wait-map REGEX SECONDS | churn COUNT\n");
 	else if (argc == 3 && strcmp(argv[1], "close") == 0)
 		r = close_window(dpy, (Window)strtoul(argv[2], NULL, 0));
 	else if (argc == 3 && strcmp(argv[1], "grab") == 0 && grab(dpy)) {
@@ -135,6 +175,8 @@ int main(int argc, char **argv)
 		r = grab(dpy) ? 0 : 1;
 	else if (argc == 4 && strcmp(argv[1], "wait-map") == 0)
 		r = wait_map(dpy, argv[2], (unsigned int)atoi(argv[3]));
+	else if (argc == 3 && strcmp(argv[1], "churn") == 0)
+		r = churn(dpy, atoi(argv[2]));
 	else
 		r = 1;
 	if (dpy)
