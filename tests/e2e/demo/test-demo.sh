@@ -50,13 +50,25 @@ pixel() {
 		sed -n '2s/.*\(#[0-9A-F]\{6\}\).*/\1/p'
 }
 
+# visible NAME-REGEX: the first visible host window whose title matches, retried for a few
+# seconds: windows still closing (bulkhead-settings quits as the demo ends) can make one
+# xdotool search fail with BadWindow, which is no answer about the window looked for.
+visible() {
+	local id i
+	for i in $(seq 1 50); do
+		id=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | head -n 1)
+		[ -n "$id" ] && echo "$id" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # frame_colours NAME-REGEX: the colours of the middle of the left, top and bottom frame edges
 # of the (visible) host window whose title matches (the demo's browser window covers the mail
 # window's right edge).
 frame_colours() {
 	local id X Y WIDTH HEIGHT
-	id=$(xdotool search --onlyvisible --name "$1" | head -n 1)
-	[ -n "$id" ] || return 1
+	id=$(visible "$1") || return 1
 	eval "$(xdotool getwindowgeometry --shell "$id")"
 	echo "$(pixel "$X" $((Y + HEIGHT / 2))) $(pixel $((X + WIDTH / 2)) "$Y")" \
 		"$(pixel $((X + WIDTH / 2)) $((Y + HEIGHT - 1)))"
@@ -69,9 +81,9 @@ is "$status" 0 "the scripted demo succeeds ($((SECONDS - t0)) s)"
 [ "$status" -eq 0 ] || sed 's/^/#   /' "$T/demo.log"
 
 # What the user sees on the host display.
-mail=$(xdotool search --onlyvisible --name '^\[mail\] .*Claws Mail' | head -n 1)
+mail=$(visible '^\[mail\] .*Claws Mail')
 [ -n "$mail" ]; ok $? "the mailer's window is on the host display as [mail] ... Claws Mail"
-browser=$(xdotool search --onlyvisible --name '^\[browser\] .' | head -n 1)
+browser=$(visible '^\[browser\] .')
 [ -n "$browser" ]; ok $? "the browser's window is on the host display as [browser] ..."
 [ -n "$browser" ] && diag "browser window: $(xdotool getwindowname "$browser")"
 like "$(xdotool getwindowname "$browser" 2>/dev/null)" "$TITLE" \
