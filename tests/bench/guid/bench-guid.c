@@ -4,7 +4,11 @@
  * guid (already running between the two displays, VM "bench"), measured from outside both:
  *
  *   latency: fill the VM window with a new colour, time until the host's X server reports the
- *            whole content window painted (XDamage on the host), one frame at a time;
+ *            whole content window painted (XDamage on the host), one frame at a time: from the
+ *            fill's request (draw-to-paint, which includes the VM's drawing) and from its reply
+ *            (damage-to-paint). The reply can reach this client after the frame is already on
+ *            the host, when the agent and guid get the CPU first, so damage-to-paint is a lower
+ *            bound; draw-to-paint is an upper bound, and the target is checked against it;
  *   rate:    fill with a new colour whenever at most LEAD fills wait to be shown, as an
  *            application paced by the screen (a compositor's frame callbacks) draws, and count
  *            the frames the host shows: a frame counts once, when the host window's last pixel
@@ -25,7 +29,7 @@
  *
  * Prints TAP with the figures, and ratios against the baseline; fails under the issue's targets
  * only when BENCH_STRICT=1, since shared CI machines vary: inline >= 60 fps and p50 < 5 ms;
- * shm >= 0.6 of the memcpy-bound fps and p50 <= 2 ms.
+ * shm >= 0.6 of the memcpy-bound fps and draw-to-paint p50 <= 2 ms.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -429,8 +433,9 @@ static void report_shm(Display *vm, Window w, GC gc, struct host *h, const struc
 	bool strict = getenv("BENCH_STRICT") && strcmp(getenv("BENCH_STRICT"), "1") == 0;
 	ok(!strict || fps >= 0.6 * mc_fps, "at least 0.6 of the memcpy-bound fps (%.2f)%s",
 	   fps / mc_fps, strict ? "" : " # informational unless BENCH_STRICT=1");
-	ok(!strict || l->p50 <= 2, "damage-to-paint p50 at most 2 ms (%.2f ms)%s", l->p50,
-	   strict ? "" : " # informational unless BENCH_STRICT=1");
+	ok(!strict || l->draw_p50 <= 2,
+	   "damage-to-paint p50 at most 2 ms (draw-to-paint, its upper bound: %.2f ms)%s",
+	   l->draw_p50, strict ? "" : " # informational unless BENCH_STRICT=1");
 }
 
 static Window vm_window(Display *vm)
