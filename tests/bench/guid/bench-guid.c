@@ -54,9 +54,9 @@
 #define LAT_FRAMES 150
 #define ROUNDS 5
 #define ROUND_SECONDS 1.0
-#define LEAD 2		     /* frames drawn ahead of the one shown on the host */
-#define STALL_SECONDS 0.1    /* draw anyway after waiting this long for the host */
-#define RAW_WINDOW 4 /* frames in flight on the raw path */
+#define LEAD 2		  /* frames drawn ahead of the one shown on the host */
+#define STALL_SECONDS 0.1 /* draw anyway after waiting this long for the host */
+#define RAW_WINDOW 4	  /* frames in flight on the raw path */
 
 static double now(void)
 {
@@ -418,7 +418,8 @@ static void report_shm(Display *vm, Window w, GC gc, struct host *h, const struc
 	struct rates t = rounds(vm, w, gc, h, NULL, &c);
 	double fps = t.fps, mc_fps = t.base_fps;
 
-	diag("memcpy check byte %d", c.dst[FRAME_BYTES - 1]); /* the copies are not optimised away */
+	diag("memcpy check byte %d",
+	     c.dst[FRAME_BYTES - 1]); /* the copies are not optimised away */
 	free(c.src), free(c.region), free(c.dst);
 	diag("guid shm: %.1f fps, %.0f MB/s, damage-to-paint p50 %.2f ms, p99 %.2f ms", fps,
 	     fps * FRAME_BYTES / 1e6, l->p50, l->p99);

@@ -221,6 +221,23 @@ ok $? "  the agent and guid of that VM still run"
 wait_for same_pixels "$VM1" '^xterm$' "$wxterm"
 ok $? "  its xterm still shows on the host pixel for pixel"
 
+# 13. A VM that runs its own compositor: the agent cannot redirect manually, redirects
+# automatically beside it, and the window is mirrored exactly all the same.
+start_xvfb VM3 640x480
+DISPLAY=$VM3 "$X_TOOL" composite 120 >"$work/composite.out" &
+guid_pids="$guid_pids $!"
+wait_for grep -q redirected "$work/composite.out"
+DISPLAY=$VM3 xlogo -geometry 120x100+10+10 &
+guid_pids="$guid_pids $!"
+wait_for find_window "$VM3" '^xlogo$'
+start_vm third green "$VM3" "$HOST"
+wait_for find_window "$HOST" '^\[third\] xlogo$'
+ok $? "with a compositor in the VM, its window still reaches the host"
+grep -q "Another compositor runs in the VM: windows redirected automatically" "$work/third.log"
+ok $? "  the agent says it redirects automatically beside it"
+wait_for same_pixels "$VM3" '^xlogo$' "$(window_id "$HOST" '^\[third\] xlogo$')"
+ok $? "  pixel for pixel"
+
 kill -0 "$(guid_pid work)" && kill -0 "$(guid_pid personal)"
 ok $? "both guids still run"
 

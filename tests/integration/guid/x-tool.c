@@ -11,6 +11,8 @@
  *                            wait until a top-level window whose name matches REGEX (POSIX
  *                            extended) is mapped; print its id. Event-driven, so benchmarks
  *                            see the moment it maps, not the next tick of xdotool's 0.5 s poll
+ *   x-tool composite SECONDS redirect the root's children manually, as a compositor in the
+ *                            VM would, and hold it; prints "redirected" once the server took it
  *   x-tool churn COUNT       create, map, draw into, resize and destroy COUNT top-level
  *                            windows (every third override-redirect) as fast as the server
  *                            takes them, never waiting for an answer: windows that are gone
@@ -25,6 +27,7 @@
 #include <X11/Xlib.h>
 #include <X11/Xatom.h>
 #include <X11/Xutil.h>
+#include <X11/extensions/Xcomposite.h>
 
 static int close_window(Display *dpy, Window w)
 {
@@ -162,7 +165,8 @@ int main(int argc, char **argv)
 
 	if (!dpy || argc < 2)
 		fprintf(stderr, "usage: x-tool close ID | grab SECONDS | grab-free | "
-				"wait-map REGEX SECONDS | churn COUNT\n");
+				"wait-map REGEX SECONDS | churn COUNT | "
+				"composite SECONDS\n");
 	else if (argc == 3 && strcmp(argv[1], "close") == 0)
 		r = close_window(dpy, (Window)strtoul(argv[2], NULL, 0));
 	else if (argc == 3 && strcmp(argv[1], "grab") == 0 && grab(dpy)) {
@@ -177,6 +181,14 @@ int main(int argc, char **argv)
 		r = wait_map(dpy, argv[2], (unsigned int)atoi(argv[3]));
 	else if (argc == 3 && strcmp(argv[1], "churn") == 0)
 		r = churn(dpy, atoi(argv[2]));
+	else if (argc == 3 && strcmp(argv[1], "composite") == 0) {
+		XCompositeRedirectSubwindows(dpy, DefaultRootWindow(dpy), CompositeRedirectManual);
+		XSync(dpy, False); /* an error here ends x-tool: nothing would be held */
+		printf("redirected\n");
+		fflush(stdout);
+		sleep((unsigned)atoi(argv[2]));
+		r = 0;
+	}
 	else
 		r = 1;
 	if (dpy)
