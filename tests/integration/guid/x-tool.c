@@ -188,8 +188,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		sleep((unsigned)atoi(argv[2]));
 		r = 0;
-	}
-	else
+	} else
 		r = 1;
 	if (dpy)
 		XCloseDisplay(dpy);
