@@ -12,8 +12,10 @@ tb_vm work
 tb_vm mail
 tb_policy 50-test 'test.Hold * work mail allow'
 mkdir -p "$TB/started"
-# Each call holds until the test releases them all, then echoes its argument.
-tb_service mail test.Hold "touch '$TB/started/'\$1; while [ ! -e '$TB/release' ]; do sleep 0.05; done; echo \$1"
+# Each call holds until the test releases them all, then echoes its argument. The wait is
+# bounded (~150 s, past the test's timeout) so a test killed before teardown does not leave
+# 256 polling shells behind.
+tb_service mail test.Hold "touch '$TB/started/'\$1; for _ in \$(seq 3000); do [ -e '$TB/release' ] && break; sleep 0.05; done; echo \$1"
 tb_start || { echo "Bail out! the test bed did not start"; exit 1; }
 
 for i in $(seq $N); do
