@@ -243,8 +243,7 @@ static void redirect_windows(struct agent *a)
 	XCompositeRedirectSubwindows(a->dpy, a->root, CompositeRedirectManual);
 	XSync(a->dpy, False);
 	XSetErrorHandler(old);
-	a->redirect_manual = !redirect_refused;
-	if (!a->redirect_manual) {
+	if (redirect_refused) {
 		log_info("Another compositor runs in the VM: windows redirected automatically");
 		XCompositeRedirectSubwindows(a->dpy, a->root, CompositeRedirectAutomatic);
 	}

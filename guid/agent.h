@@ -77,7 +77,6 @@ struct agent {
 	struct agent_window *windows;
 	Window focus;
 	bool use_shm;
-	bool redirect_manual; /* the agent is the VM's compositor (agent-windows.c) */
 	XShmSegmentInfo shm;
 	struct agent_region region;
 	uint32_t host_w, host_h;
