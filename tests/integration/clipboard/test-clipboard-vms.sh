@@ -63,13 +63,15 @@ done
 press() {
 	DISPLAY=$HOST xdotool windowfocus --sync "$(cat "$TB/win-$1")" key "$2"
 }
-# vm_own VM FILE [TARGET]: a program in the VM (xclip) owns its CLIPBOARD with FILE.
+# vm_own VM FILE [TARGET]: a program in the VM (xclip) owns its CLIPBOARD with FILE. Waits
+# until the selection reads back as FILE: the last owner may offer the same target, so the
+# target list alone does not tell that the new owner has taken over.
 vm_own() {
 	local vm=$1
 	tb_bg "xclip-$vm" xclip -quiet -display "$(tb_display "$vm")" -selection clipboard \
 		-t "${3:-UTF8_STRING}" -i "$2" >/dev/null 2>&1
-	wait_for sh -c "xclip -display $(tb_display "$vm") -selection clipboard -t TARGETS -o |
-		grep -qx '${3:-UTF8_STRING}'"
+	wait_for sh -c "timeout 5 xclip -display $(tb_display "$vm") -selection clipboard \
+		-t '${3:-UTF8_STRING}' -o 2>/dev/null | cmp -s - '$2'"
 }
 vm_read() { # vm_read VM [SELECTION [TARGET]]: an owner that never answers fails, not hangs
 	timeout 5 xclip -display "$(tb_display "$1")" -selection "${2:-clipboard}" -t "${3:-UTF8_STRING}" -o 2>/dev/null
