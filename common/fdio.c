@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,21 @@ int fd_move_above_stdio(int fd)
 		return -errno;
 	close(fd);
 	return copy;
+}
+
+int fd_parse_inherited(const char *arg, int *ret)
+{
+	char *end;
+	long fd;
+
+	errno = 0;
+	fd = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || fd < 3 || fd > INT_MAX || fcntl((int)fd, F_GETFD) < 0)
+		return -EBADF;
+	if (fd_set_cloexec((int)fd, true) < 0)
+		return -EBADF;
+	*ret = (int)fd;
+	return 0;
 }
 
 int fd_read_file(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len)

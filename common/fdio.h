@@ -20,6 +20,9 @@ int fd_set_nonblock(int fd, bool nonblock);
 int fd_set_cloexec(int fd, bool cloexec);
 /* Move fd to a number >= 3 so it can never be mistaken for stdin/stdout/stderr. */
 int fd_move_above_stdio(int fd);
+/* An fd a parent passed on its command line ("--ready-fd 3"): a decimal number >= 3 that is
+ * open here. It is made close-on-exec, so it goes no further than this process. 0 or -EBADF. */
+int fd_parse_inherited(const char *arg, int *ret);
 /* Replace path with data, atomically: a temporary file beside it, written and synced, then
  * renamed over it. A reader sees the old file or the new one, never a part. 0 or -errno. */
 int fd_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);

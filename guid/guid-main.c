@@ -50,14 +50,8 @@ static void usage(FILE *f)
 /* An fd the caller left open for us: a number, and open, or a clear error now. */
 static int parse_ready_fd(const char *arg, int *ret)
 {
-	char *end;
-	long fd;
-
-	errno = 0;
-	fd = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || fd < 3 || fd > INT_MAX || fcntl((int)fd, F_GETFD) < 0)
+	if (fd_parse_inherited(arg, ret) < 0)
 		return log_error_errno(EBADF, "--ready-fd %s: not an open file descriptor", arg);
-	*ret = (int)fd;
 	return 0;
 }
 

@@ -18,9 +18,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "channel.h"
 #include "fdio.h"
 #include "hv.h"
 #include "log.h"
+#include "paths.h"
 #include "strutil.h"
 
 #ifndef BULKHEAD_LIBEXECDIR
@@ -108,17 +110,18 @@ static void remove_gui_region(struct bulkheadd *d, const char *vm)
 		unlink(path);
 }
 
-/* guid's --ready-fd: the pipe's write end becomes the child's fd 3. */
-#define READY_FD 3
-#define READY_FD_ARG "3"
+/* The one fd a daemon inherits becomes its fd 3: guid's --ready-fd pipe, qrexec-daemon's
+ * --listen-fd socket. */
+#define PASS_FD 3
+#define PASS_FD_ARG "3"
 
-static _noreturn_ void exec_daemon(const char *exe, const char *const argv[], int ready_fd)
+static _noreturn_ void exec_daemon(const char *exe, const char *const argv[], int pass_fd)
 {
 	sigset_t none;
 
 	/* dup2 onto another number drops O_CLOEXEC; onto itself it keeps it. */
-	if (ready_fd >= 0 &&
-	    (ready_fd == READY_FD ? fcntl(ready_fd, F_SETFD, 0) : dup2(ready_fd, READY_FD)) < 0)
+	if (pass_fd >= 0 &&
+	    (pass_fd == PASS_FD ? fcntl(pass_fd, F_SETFD, 0) : dup2(pass_fd, PASS_FD)) < 0)
 		_exit(127);
 
 	sigemptyset(&none);
@@ -168,10 +171,11 @@ static int channel_argv(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemo
 	if (k == HV_DAEMON_QREXEC)
 		set_argv(a, (const char *const[]){ a->exe, "--domain", dm->vm, "--channel", a->sock,
 						   "--runtime-dir", d->paths.runtime_dir,
+						   "--listen-fd", PASS_FD_ARG,
 						   dm->disposable ? "--disposable" : NULL, NULL });
 	else
 		set_argv(a, (const char *const[]){ a->exe, "--domain", dm->vm, "--label", dm->label,
-						   "--channel", a->sock, "--ready-fd", READY_FD_ARG,
+						   "--channel", a->sock, "--ready-fd", PASS_FD_ARG,
 						   "--shm", a->shm, NULL });
 	return r;
 }
@@ -223,22 +227,61 @@ static int open_ready_pipe(struct hv_daemon *dm, int ready[2])
 	return 0;
 }
 
+/* The control socket is bound here, before the daemon runs, so it exists from the moment
+ * the VM is reported started: `vmctl` and the other VMs' daemons look for it and would
+ * otherwise race the daemon's own start (the call is queued in the backlog until it accepts). */
+static int bind_control_socket(struct bulkheadd *d, const char *vm)
+{
+	char dir[HV_PATH_MAX], path[HV_PATH_MAX];
+	int r = str_printf(dir, sizeof(dir), "%s/qrexec", d->paths.runtime_dir);
+
+	if (r >= 0)
+		r = str_printf(path, sizeof(path), "%s/%s.sock", dir, vm);
+	if (r >= 0)
+		r = mkdir_parents_private(dir);
+	if (r >= 0)
+		r = channel_listen(path);
+	if (r < 0)
+		log_error_errno(r, "Cannot listen on the qrexec socket of %s: %m", vm);
+	return r;
+}
+
+static bool inherits_fd(enum hv_daemon_kind k)
+{
+	return k == HV_DAEMON_QREXEC || k == HV_DAEMON_GUID;
+}
+
+/* The fd the daemon of kind k (one that inherits_fd) gets as PASS_FD; of guid's ready pipe,
+ * this process keeps the read end. */
+static int passed_fd(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_kind k)
+{
+	int ready[2], r;
+
+	if (k == HV_DAEMON_QREXEC)
+		return bind_control_socket(d, dm->vm);
+	r = open_ready_pipe(dm, ready);
+	if (r < 0)
+		return log_error_errno(r, "pipe for guid of %s: %m", dm->vm);
+	return ready[1];
+}
+
 static void spawn(struct bulkheadd *d, struct hv_daemon *dm, enum hv_daemon_kind k)
 {
 	struct spawn_args a;
-	int ready[2] = { -1, -1 };
+	int pass;
 	pid_t pid;
 
 	if (hv_program_path(kinds[k].env, kinds[k].dir, kinds[k].name, a.exe, sizeof(a.exe)) < 0 ||
 	    !wanted(dm, k, a.exe) || build_argv(d, dm, k, &a) < 0)
 		return;
-	if (k == HV_DAEMON_GUID && open_ready_pipe(dm, ready) < 0)
-		return (void)log_error_errno(errno, "pipe for guid of %s: %m", dm->vm);
+	pass = inherits_fd(k) ? passed_fd(d, dm, k) : -1;
+	if (inherits_fd(k) && pass < 0)
+		return;
 	pid = fork();
 	if (pid == 0)
-		exec_daemon(a.exe, a.argv, ready[1]);
-	if (ready[1] >= 0)
-		close(ready[1]);
+		exec_daemon(a.exe, a.argv, pass);
+	if (pass >= 0)
+		close(pass);
 	if (pid < 0)
 		return (void)log_error_errno(errno, "fork for %s of %s: %m", kinds[k].name, dm->vm);
 	dm->pid[k] = pid;

@@ -266,11 +266,23 @@ static _Noreturn void run(struct daemon *d)
 	}
 }
 
-static int setup_socket(struct daemon *d)
+/* bulkheadd binds the socket before it starts this daemon (--listen-fd), so that it is there
+ * as soon as the VM is; run by hand, the daemon binds it itself. */
+static int setup_socket(struct daemon *d, int inherited_fd)
 {
 	_cleanup_free_ char *dir = str_new_printf("%s/qrexec", d->runtime_dir);
 	_cleanup_free_ char *path = str_new_printf("%s/qrexec/%s.sock", d->runtime_dir, d->domain);
+	int listening = 0;
+	socklen_t len = sizeof(listening);
 
+	if (inherited_fd >= 0) {
+		if (getsockopt(inherited_fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 ||
+		    !listening)
+			return log_error_errno(ENOTSOCK, "--listen-fd %d: not a listening socket",
+					       inherited_fd);
+		d->listen_fd = inherited_fd;
+		return fd_set_nonblock(d->listen_fd, true);
+	}
 	if (!dir || !path)
 		return log_oom();
 	int r = mkdir_parents_private(dir);
@@ -301,7 +313,12 @@ static int setup_channel(struct daemon *d, const char *spec)
 	return 0;
 }
 
-static int parse_args(struct daemon *d, int argc, char **argv, const char **channel)
+struct daemon_args {
+	const char *channel;
+	int listen_fd;
+};
+
+static int parse_args(struct daemon *d, int argc, char **argv, struct daemon_args *a)
 {
 	static const struct option opts[] = {
 		{ "domain", required_argument, NULL, 'd' },
@@ -309,6 +326,7 @@ static int parse_args(struct daemon *d, int argc, char **argv, const char **chan
 		{ "runtime-dir", required_argument, NULL, 'r' },
 		{ "disposable", no_argument, NULL, 'D' },
 		{ "filter-spawner", no_argument, NULL, 'F' },
+		{ "listen-fd", required_argument, NULL, 'L' },
 		{},
 	};
 	int o;
@@ -317,17 +335,20 @@ static int parse_args(struct daemon *d, int argc, char **argv, const char **chan
 		if (o == 'd')
 			d->domain = optarg;
 		else if (o == 'c')
-			*channel = optarg;
+			a->channel = optarg;
 		else if (o == 'r')
 			d->runtime_dir = strdup(optarg);
 		else if (o == 'D')
 			d->disposable = true;
 		else if (o == 'F')
 			d->is_spawner = true;
-		else
+		else if (o == 'L' && fd_parse_inherited(optarg, &a->listen_fd) < 0)
+			return log_error_errno(EBADF, "--listen-fd %s: not an open file descriptor",
+					       optarg);
+		else if (o != 'L')
 			return -EINVAL;
 	}
-	if (!d->domain || !*channel || optind < argc || !vm_name_is_valid(d->domain))
+	if (!d->domain || !a->channel || optind < argc || !vm_name_is_valid(d->domain))
 		return -EINVAL;
 	if (!d->runtime_dir)
 		d->runtime_dir = bulkhead_runtime_dir();
@@ -355,12 +376,12 @@ int main(int argc, char **argv)
 	static struct daemon d = {
 		.chan = -1, .listen_fd = -1, .policy_fd = -1, .filter_spawner = -1, .next_qid = 1
 	};
-	const char *channel = NULL;
+	struct daemon_args args = { .listen_fd = -1 };
 
 	log_parse_environment();
-	if (parse_args(&d, argc, argv, &channel) < 0) {
+	if (parse_args(&d, argc, argv, &args) < 0) {
 		fprintf(stderr, "Usage: qrexec-daemon --domain NAME --channel SPEC "
-				"[--runtime-dir DIR] [--disposable]\n");
+				"[--runtime-dir DIR] [--listen-fd FD] [--disposable]\n");
 		return 2;
 	}
 	static char ident[64];
@@ -369,7 +390,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (d.is_spawner)
 		daemon_filter_spawner_main(&d);
-	if (setup_channel(&d, channel) < 0 || setup_socket(&d) < 0)
+	if (setup_channel(&d, args.channel) < 0 || setup_socket(&d, args.listen_fd) < 0)
 		return 1;
 	if (daemon_filter_spawner_start(&d) < 0)
 		log_warning("No host filters: services that need one will be refused");
