@@ -131,11 +131,23 @@ int fd_read_file(int dirfd, const char *path, size_t max, char **ret, size_t *re
 	if ((uint64_t)st.st_size > max)
 		return -EFBIG;
 
-	buf = malloc(max + 1);
+	/* The buffer fits what fstat() said, plus one byte that notices a file which has grown
+	 * since; that one is read on up to max+1 bytes, so it is still caught as too big. Sizing
+	 * every buffer to max instead made a policy with thousands of includes map a megabyte
+	 * per file. */
+	size_t want = (size_t)st.st_size + 1;
+	buf = malloc(want + 1);
 	if (!buf)
 		return -ENOMEM;
-	/* Read up to max+1 so a file that grew after fstat() is still caught as too big. */
-	ssize_t k = fd_read_full(fd, buf, max + 1);
+	ssize_t k = fd_read_full(fd, buf, want);
+	if (k == (ssize_t)want && want <= max) {
+		char *grown = realloc(buf, max + 2);
+		if (!grown)
+			return -ENOMEM;
+		buf = grown;
+		ssize_t more = fd_read_full(fd, buf + k, max + 1 - (size_t)k);
+		k = more < 0 ? more : k + more;
+	}
 	if (k < 0)
 		return (int)k;
 	if ((size_t)k > max)
