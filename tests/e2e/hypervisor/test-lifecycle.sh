@@ -22,6 +22,8 @@ MONITOR_PID=$!
 sleep 0.3
 t0=$(date +%s.%N)
 "$VMCTL" start work; ok $? "start work"
+[ -S "$BULKHEAD_RUNTIME_DIR/qrexec/work.sock" ]
+ok $? "  its qrexec socket is there as soon as start returns (a call waits for the daemon)"
 "$VMCTL" start personal; ok $? "start personal"
 err=$("$VMCTL" start work 2>&1); is "$?" 1 "starting a running VM fails"
 like "$err" "VM 'work' is already running" "  naming the VM"
