@@ -248,8 +248,10 @@ int hv_vm_start(struct bulkheadd *d, const char *name, struct hv_error *e)
 	    hv_mkdir_p(rdir, 0700) < 0)
 		return hv_error_set(e, -EIO, "Cannot create %s for VM '%s'", rdir, name);
 	r = define_domain(d, &props, true, e);
-	if (r < 0)
+	if (r < 0) {
+		hv_boot_files_remove(&d->paths, name);
 		return r;
+	}
 	rotate_console_log(d, name);
 	hv_dbus_state_changed(d, name, "Starting");
 	if (virDomainCreate(dom) < 0) {
