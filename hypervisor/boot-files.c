@@ -17,7 +17,8 @@
  * before the kernel runs, and once the agent has said hello (the qrexec-daemon's
  * <runtime>/qrexec/<vm>.ready) the kernel has long unpacked it. QEMU would read them again
  * only at a reset, and a Bulkhead VM never resets: its on_reboot and on_crash are destroy
- * (domain-xml.c; libvirt runs QEMU with -no-reboot, so a reset request ends QEMU), and
+ * (domain-xml.c; libvirt sets QEMU's reboot action to shutdown with QMP set-action before the
+ * CPUs first run, so a reset request, the guest's panic=-1 included, ends QEMU), and
  * bulkheadd never asks for one (no virDomainReset, save or migration). Were QEMU to read past
  * the new end anyway, it would fault and the VM stop: it could not boot something else.
  *
