@@ -155,6 +155,7 @@ static int run(struct bulkheadd *d)
 		r = hv_dbus_serve(d);
 	if (r < 0)
 		return r;
+	hv_boot_files_init(d);
 	hv_libvirt_adopt_running(d);
 	if (hv_dispvm_init(d) < 0)
 		log_warning("Disposable VMs are not available");
@@ -182,6 +183,7 @@ static int setup_paths(struct bulkheadd *d, const struct options *o)
 static void teardown(struct bulkheadd *d)
 {
 	hv_dispvm_finish(d);
+	hv_boot_files_finish(d);
 	hv_supervisor_stop_all(d);
 	if (d->bus) {
 		dbus_connection_close(d->bus);
@@ -196,7 +198,9 @@ int main(int argc, char **argv)
 				      .dispatch_timer = -1,
 				      .dispvm_listen = -1,
 				      .dispvm_watch = -1,
-				      .dispvm_timer = -1 };
+				      .dispvm_timer = -1,
+				      .boot_inotify = -1,
+				      .boot_watch = -1 };
 	static struct hv_config cfg;
 	struct options o = { 0 };
 	int r;

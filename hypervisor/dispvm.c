@@ -151,14 +151,17 @@ static int boot(struct bulkheadd *d, const struct vm_props *p, struct hv_error *
 	char rdir[HV_PATH_MAX];
 
 	if (hv_host_prepare_boot(&d->paths, &files) < 0 ||
-	    hv_host_domain_xml(&d->paths, &files, p, NULL, &xml) < 0 ||
 	    hv_vm_runtime_dir(&d->paths, p->name, rdir, sizeof(rdir)) < 0 ||
 	    hv_mkdir_p(rdir, 0700) < 0)
+		return hv_error_set(e, -EIO, "Cannot prepare disposable %s", p->name);
+	hv_boot_files_copy(&d->paths, p->name, &files);
+	if (hv_host_domain_xml(&d->paths, &files, p, NULL, &xml) < 0)
 		return hv_error_set(e, -EIO, "Cannot prepare disposable %s", p->name);
 	dom = virDomainCreateXML(d->conn, xml, 0);
 	if (!dom)
 		return hv_error_set(e, -EIO, "Cannot start disposable %s: %s", p->name,
 				    virGetLastErrorMessage());
+	hv_boot_files_started(&d->paths, p->name);
 	hv_supervisor_vm_started(d, p->name, p->label, true);
 	return 0;
 }

@@ -189,8 +189,12 @@ static void put_lean_cmdline(FILE *f, const struct vm_host_config *h)
 }
 
 /* What the guest init reads from /proc/cmdline. quiet + loglevel keep the TCG console cheap;
- * mitigations=off because the guest's isolation is the VM boundary, not in-guest barriers;
- * cryptomgr.notests skips the self-tests of every crypto algorithm built into the kernel,
+ * mitigations=off and rodata=off because the guest's isolation is the VM boundary, not in-guest
+ * barriers: the guest kernel write-protecting its own text and read-only data, then walking
+ * its page tables for W+X mappings, costs ~0.1 s under TCG (docs/vm-boot.md) and guards the
+ * guest only against itself. noreplace-smp: with one vCPU the kernel rewrites every
+ * LOCK prefix in its text, and in each module it loads, into a no-op (its "UP alternatives"):
+ * thousands of text pokes under TCG to save a few cycles per atomic. cryptomgr.notests skips the self-tests of every crypto algorithm built into the kernel,
  * ~0.25 s of each boot under TCG (docs/vm-boot.md): they guard against a miscompiled kernel,
  * and the guest's kernel is the host's, which runs the same tests at its own boot. The
  * initcalls skipped are two more self-tests (kdf108, blake2s: ~0.1 s under TCG) and the CPU
@@ -198,7 +202,8 @@ static void put_lean_cmdline(FILE *f, const struct vm_host_config *h)
 static void put_cmdline(FILE *f, const struct vm_props *p, const struct vm_host_config *h)
 {
 	fprintf(f,
-		"    <cmdline>console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off cryptomgr.notests=1 "
+		"    <cmdline>console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off rodata=off "
+		"noreplace-smp cryptomgr.notests=1 "
 		"initcall_blacklist=crypto_kdf108_init,blake2s_mod_init,ledtrig_cpu_init "
 		"rdinit=/init bulkhead.name=%s",
 		p->name);

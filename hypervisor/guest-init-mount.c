@@ -129,18 +129,25 @@ static int mount_9p(const char *tag, const char *dst)
 	return -1;
 }
 
-static bool mount_home(void)
+/* Fails closed: without its volume /home/user would be the root tmpfs, and whatever the user
+ * ran or copied there would look kept and vanish at shutdown. The reason goes to the console
+ * and, through the agent's refusals, to whoever calls into the VM (guest-init-run.c). */
+static void mount_home(struct init_config *cfg)
 {
-	if (!init_wait_path("/dev/vda", 5000)) {
-		init_log("no private volume (/dev/vda): /home/user is a tmpfs");
-		return false;
-	}
-	if (mount("/dev/vda", INIT_NEWROOT "/home/user", "ext4", MS_NOSUID | MS_NODEV,
-		  "errors=remount-ro") < 0) {
-		init_log("mount /dev/vda on /home/user: %s", strerror(errno));
-		return false;
-	}
-	return true;
+	const char *why = NULL;
+
+	if (!init_wait_path("/dev/vda", 5000))
+		why = "is missing";
+	else if (mount("/dev/vda", INIT_NEWROOT "/home/user", "ext4", MS_NOSUID | MS_NODEV,
+		       "errors=remount-ro") < 0)
+		why = strerror(errno);
+	if (!why)
+		return;
+	snprintf(
+		cfg->home_error, sizeof(cfg->home_error),
+		"private volume /dev/vda not mounted (%s): nothing runs, as /home/user would be lost",
+		why);
+	init_log("fatal: %s", cfg->home_error);
 }
 
 static void make_skeleton(void)
@@ -246,7 +253,7 @@ int init_make_root(struct init_config *cfg)
 	if (mount_9p("hostusr", INIT_NEWROOT "/usr") < 0)
 		return -1;
 	link_guest_dir(cfg);
-	cfg->have_home = mount_home();
+	mount_home(cfg);
 	if (switch_root() < 0)
 		return -1;
 	late_mounts();

@@ -196,10 +196,18 @@ static void start_cups(struct init_config *cfg)
 	cfg->cups->listen_fd = fd;
 }
 
+/* A VM without its private volume answers, so the host sees it up and `vmctl run` gets the
+ * reason, but runs nothing: no service, no display, no printing. */
+static void start_refusing_agent(struct init_config *cfg)
+{
+	spawn(add_service(cfg, "qrexec-agent",
+			  (const char *const[]){ INIT_QREXEC_AGENT, "--channel", INIT_QREXEC_PORT,
+						 "--user", "user", "--refuse", cfg->home_error,
+						 NULL }));
+}
+
 void init_start_services(struct init_config *cfg)
 {
-	struct init_service *s;
-
 	/* The agents' runtime dirs: root's for qrexec-agent (its socket for guest programs is
 	 * made accessible by the agent itself), the user's for X and the session. */
 	init_mkdir_p("/run/bulkhead", 0755);
@@ -213,14 +221,15 @@ void init_start_services(struct init_config *cfg)
 	/* --user: services and commands run as the VM's user; the host may still ask for root
 	 * for one command (vmctl run -u root). */
 	cfg->have_agent = access(INIT_QREXEC_AGENT, X_OK) == 0;
-	if (cfg->have_agent) {
-		s = add_service(cfg, "qrexec-agent",
-				(const char *const[]){ INIT_QREXEC_AGENT, "--channel",
-						       INIT_QREXEC_PORT, "--user", "user", NULL });
-		spawn(s);
-	} else {
+	if (!cfg->have_agent)
 		init_log("no %s", INIT_QREXEC_AGENT);
-	}
+	else if (cfg->home_error[0])
+		return start_refusing_agent(cfg);
+	else
+		spawn(add_service(cfg, "qrexec-agent",
+				  (const char *const[]){ INIT_QREXEC_AGENT, "--channel",
+							 INIT_QREXEC_PORT, "--user", "user",
+							 NULL }));
 	start_gui(cfg);
 	start_cups(cfg);
 }

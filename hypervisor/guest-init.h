@@ -40,7 +40,9 @@ struct init_config {
 	char lean[4];	    /* bulkhead.lean=1: trim memory after boot (guest-init-mem.c) */
 	bool have_agent;    /* the qrexec agent was found and started */
 	char net[64];	    /* bulkhead.net=ADDR/PREFIX,GATEWAY,DNS; "" for no network */
-	bool have_home;
+	/* Why the private volume is not at /home/user ("" when it is): the agent then refuses
+	 * every call with this reason, since what ran would write to a tmpfs and be lost. */
+	char home_error[112];
 	struct init_service svc[4]; /* qrexec-agent, Xvfb, gui-agent, cupsd */
 	struct init_service *cups;  /* on demand, NULL without CUPS */
 	int n_svc;

@@ -78,7 +78,7 @@ static int make_initramfs(const char *kver, const char *out)
 
 /* The memory-saving settings are on unless $BULKHEAD_VM_LEAN=0: the memory benchmark's
  * baseline, measured in the same run (tests/bench/hypervisor/bench-memory.sh). */
-static bool vm_lean(void)
+bool hv_host_lean(void)
 {
 	const char *env = getenv("BULKHEAD_VM_LEAN");
 
@@ -103,7 +103,7 @@ static void trim_vmlinux(const char *elf)
 static int pick_kernel(const char *kver, const char *dir, char *ret, size_t size)
 {
 	char bz[HV_PATH_MAX], config[HV_PATH_MAX], elf[HV_PATH_MAX], tool[HV_PATH_MAX];
-	bool lean = vm_lean();
+	bool lean = hv_host_lean();
 
 	if (str_printf(bz, sizeof(bz), "/boot/vmlinuz-%s", kver) < 0 ||
 	    str_printf(config, sizeof(config), "/boot/config-%s", kver) < 0 ||
@@ -257,7 +257,7 @@ int hv_host_domain_xml(const struct hv_paths *p, const struct hv_host_files *fil
 		.gui_socket = f.gui,
 		.console_log = f.console,
 		.net_socket = props->net == VM_NET_NAT ? f.net : NULL,
-		.lean = vm_lean(),
+		.lean = hv_host_lean(),
 	};
 	h.gui_shm = h.gui ? f.gui_shm : NULL;
 	h.gui_shm_mib = HV_GUI_SHM_MIB;

@@ -11,6 +11,7 @@
  *   dbus-loop.c   libdbus watches and timeouts on libvirt's event loop
  *   dbus-service.c   org.bulkhead.Manager1
  *   menu.c        each VM's applications in the host's menu (desktop entries, a folder per VM)
+ *   boot-files.c  each VM's own kernel and initramfs copies, emptied once QEMU has read them
  */
 #pragma once
 
@@ -65,6 +66,8 @@ struct hv_host_files {
 	char initrd[HV_PATH_MAX];
 };
 int hv_host_prepare_boot(const struct hv_paths *p, struct hv_host_files *ret);
+/* The memory-saving settings (docs/memory.md) are on: unless $BULKHEAD_VM_LEAN=0. */
+bool hv_host_lean(void);
 /* VMs get an X server and the gui agent (what the domain's bulkhead.gui= says). */
 bool hv_host_guest_gui(void);
 int hv_host_create_volume(const struct hv_paths *p, const char *name);
@@ -129,6 +132,7 @@ struct bulkheadd {
 	struct hv_dispvm dispvms[HV_DISPVM_MAX];
 	int dispvm_listen, dispvm_watch, dispvm_timer;
 	unsigned dispvm_refill_ticks; /* pool ticks until the pool is refilled; 0: none pending */
+	int boot_inotify, boot_watch; /* boot-files.c: <runtime>/qrexec watched for ready VMs */
 	bool quit;
 };
 
@@ -221,6 +225,18 @@ int hv_dispvm_fresh_volume(struct bulkheadd *d, const struct vm_props *p, struct
 bool hv_dispvm_is_transient(struct bulkheadd *d, const char *name);
 /* Destroy the template's preloaded disposables (the template itself is about to start). */
 int hv_dispvm_drain(struct bulkheadd *d, const char *template_name, struct hv_error *e);
+
+/* boot-files.c: a VM boots from copies of the kernel and initramfs in its runtime dir, each
+ * emptied once QEMU has read it (the file says why that is safe). */
+/* Copy files (hv_host_prepare_boot's) for vm and point files at the copies; on failure, or
+ * with BULKHEAD_VM_LEAN=0, files stay the shared ones. */
+void hv_boot_files_copy(const struct hv_paths *p, const char *vm, struct hv_host_files *files);
+/* virDomainCreate returned: QEMU has put the kernel in guest RAM. */
+void hv_boot_files_started(const struct hv_paths *p, const char *vm);
+void hv_boot_files_remove(const struct hv_paths *p, const char *vm);
+/* Watch for agents' hellos (each empties its VM's initramfs copy); tidy what a crash left. */
+int hv_boot_files_init(struct bulkheadd *d);
+void hv_boot_files_finish(struct bulkheadd *d);
 
 /* supervisor.c */
 void hv_supervisor_vm_started(struct bulkheadd *d, const char *name, const char *label,

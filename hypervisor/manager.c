@@ -91,8 +91,10 @@ static int libvirt_failed(struct hv_error *e, const char *what, const char *name
 	return hv_error_set(e, -EIO, "Cannot %s VM '%s': %s", what, name, virGetLastErrorMessage());
 }
 
-/* (Re)define the domain from the one XML generator, with today's kernel and initramfs. */
-static int define_domain(struct bulkheadd *d, const struct vm_props *props, struct hv_error *e)
+/* (Re)define the domain from the one XML generator, with today's kernel and initramfs: for a
+ * start, the VM's own copies of them (boot-files.c). */
+static int define_domain(struct bulkheadd *d, const struct vm_props *props, bool starting,
+			 struct hv_error *e)
 {
 	struct hv_host_files files;
 	_cleanup_free_ char *xml = NULL;
@@ -102,6 +104,8 @@ static int define_domain(struct bulkheadd *d, const struct vm_props *props, stru
 	if (hv_host_prepare_boot(&d->paths, &files) < 0)
 		return hv_error_set(e, -EIO, "Cannot prepare the kernel and initramfs for VM '%s'",
 				    props->name);
+	if (starting)
+		hv_boot_files_copy(&d->paths, props->name, &files);
 	if (dom && virDomainGetUUIDString(dom, uuid) < 0)
 		return libvirt_failed(e, "look up", props->name);
 	if (hv_host_domain_xml(&d->paths, &files, props, dom ? uuid : NULL, &xml) < 0)
@@ -151,7 +155,7 @@ int hv_vm_create(struct bulkheadd *d, const struct vm_props *requested, struct h
 	else
 		hv_menu_default(props);
 	if (r >= 0)
-		r = define_domain(d, props, e);
+		r = define_domain(d, props, false, e);
 	if (r < 0 && hv_vm_state_dir(&d->paths, props->name, dir, sizeof(dir)) >= 0)
 		hv_rm_rf(dir);
 	if (r >= 0) {
@@ -238,20 +242,25 @@ int hv_vm_start(struct bulkheadd *d, const char *name, struct hv_error *e)
 		r = hv_dispvm_drain(d, name, e);
 	if (r >= 0 && props.klass == VM_CLASS_DISPVM)
 		r = hv_dispvm_fresh_volume(d, &props, e);
-	if (r >= 0)
-		r = define_domain(d, &props, e);
 	if (r < 0)
 		return r;
 	if (hv_vm_runtime_dir(&d->paths, name, rdir, sizeof(rdir)) < 0 ||
 	    hv_mkdir_p(rdir, 0700) < 0)
 		return hv_error_set(e, -EIO, "Cannot create %s for VM '%s'", rdir, name);
+	r = define_domain(d, &props, true, e);
+	if (r < 0) {
+		hv_boot_files_remove(&d->paths, name);
+		return r;
+	}
 	rotate_console_log(d, name);
 	hv_dbus_state_changed(d, name, "Starting");
 	if (virDomainCreate(dom) < 0) {
 		r = libvirt_failed(e, "start", name);
+		hv_boot_files_remove(&d->paths, name);
 		hv_dbus_state_changed(d, name, hv_vm_state(dom));
 		return r;
 	}
+	hv_boot_files_started(&d->paths, name);
 	log_info("Starting VM %s", name);
 	/* Its broker link exists when Start returns, so `vmctl run` right after finds it. */
 	hv_supervisor_vm_started(d, name, props.label, false);

@@ -326,6 +326,11 @@ int agent_service_exec(struct agent *a, const struct msg *m)
 	int r = qrexec_parse_exec_request(m, &e);
 	if (r == -EBADMSG)
 		return log_error_errno(r, "Malformed exec request from the host.");
+	if (r >= 0 && a->refuse_reason) {
+		log_warning("Refusing %s: %s", e.call.full, a->refuse_reason);
+		refuse(a, c, QREXEC_EXIT_PROBLEM, a->refuse_reason);
+		return 0;
+	}
 	if (r >= 0)
 		r = service_start(c, &e);
 	if (r == -ENOENT) {

@@ -441,6 +441,7 @@ static int parse_args(struct agent *a, int argc, char **argv, const char **chann
 		{ "domain", required_argument, NULL, 'd' },
 		{ "rpc-dir", required_argument, NULL, 'r' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "refuse", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -455,6 +456,8 @@ static int parse_args(struct agent *a, int argc, char **argv, const char **chann
 			r = add_rpc_dir(a, optarg);
 		else if (o == 'u')
 			r = lookup_user(a, optarg);
+		else if (o == 'R' && optarg[0])
+			a->refuse_reason = optarg;
 		else
 			r = -EINVAL;
 	}
@@ -464,7 +467,7 @@ static int parse_args(struct agent *a, int argc, char **argv, const char **chann
 		*channel = "/dev/virtio-ports/org.bulkhead.qrexec.0";
 	if (r == -EINVAL)
 		fprintf(stderr, "Usage: qrexec-agent [--channel SPEC] [--domain NAME] "
-				"[--rpc-dir DIR]... [--user NAME]\n");
+				"[--rpc-dir DIR]... [--user NAME] [--refuse REASON]\n");
 	return r < 0 ? r : (a->n_rpc_dirs ? 0 : default_rpc_dirs(a));
 }
 

@@ -57,6 +57,9 @@ struct agent {
 	} user;
 	char **rpc_dirs;
 	size_t n_rpc_dirs;
+	/* --refuse: every service call is refused with this reason (the guest init found the VM
+	 * unfit to run anything, e.g. its private volume did not mount). NULL: serve. */
+	const char *refuse_reason;
 	uint32_t next_id;
 	struct agent_call calls[AGENT_SLOTS];
 	/* Slots at or above this index are all free: the loops over calls stop here, not at

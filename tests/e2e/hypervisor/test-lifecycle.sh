@@ -48,6 +48,26 @@ out=$(timeout 60 "$VMCTL" run personal -- sh -c 'echo hello > ~/file; cat ~/file
 is "$out" "hello
 1" "personal's /home/user is writable and /usr is the host's, read-only over 9p"
 like "$("$VMCTL" console work)" 'bulkhead-init: ready in' "console shows the guest init's log"
+
+# Each VM boots from its own copies of the kernel and initramfs, emptied once QEMU has read
+# them (hypervisor/boot-files.c): the kernel when Start returned, the initramfs at the agent's
+# hello. The shared files in <state>/boot stay whole for the next VM.
+boot_copies_size() { cat "$BULKHEAD_RUNTIME_DIR/vms/$1"/{vmlinux,initramfs}-boot* | wc -c; }
+# "MAPPINGS KIB": the VM's QEMU's mappings of its boot-file copies, and their resident KiB.
+boot_copies_rss() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { copy = $6 ~ /\/(vmlinux|initramfs)-boot/; n += copy }
+		copy && /^Rss:/ { kib += $2 } END { print n + 0, kib + 0 }' \
+		"/proc/$(pgrep -f "qemu-system-x86_64.*guest=$1,")/smaps"
+}
+for vm in work personal; do
+	for _ in $(seq 1 20); do [ "$(boot_copies_size $vm)" = 0 ] && break; sleep 0.1; done
+	is "$(ls "$BULKHEAD_RUNTIME_DIR/vms/$vm" | grep -c -- '-boot')" 2 "$vm has its own kernel and initramfs copies"
+	is "$(boot_copies_size $vm)" 0 "  both emptied once its agent answered"
+	like "$(boot_copies_rss $vm)" '^[1-9][0-9]* 0$' "  and its QEMU, which maps them, holds none of their pages"
+done
+for f in "$BULKHEAD_STATE_DIR"/boot/vmlinux-* "$BULKHEAD_STATE_DIR"/boot/initramfs-*; do
+	[ "$(stat -c %s "$f")" -gt 1000000 ]; ok $? "the shared $(basename "$f") stays whole"
+done
 is "$(e2e_daemon_pids | wc -l)" 2 "one qrexec-daemon per running VM"
 
 "$VMCTL" shutdown work --wait; ok $? "shutdown work --wait"
@@ -64,6 +84,21 @@ is "$(e2e_qemu_pids | wc -l)" 0 "no QEMU process left"
 is "$(e2e_daemon_pids | wc -l)" 0 "no qrexec-daemon left"
 is "$(find "$BULKHEAD_RUNTIME_DIR" -type s ! -name dispvm.sock | wc -l)" 0 "no socket of a VM left in the runtime dir (bulkheadd keeps its dispvm.sock)"
 like "$(tail -3 "$BULKHEAD_STATE_DIR/vms/work/console.log")" "powering off" "work powered off cleanly"
+is "$(find "$BULKHEAD_RUNTIME_DIR" -name '*-boot*' | wc -l)" 0 "no boot-file copy left once the VMs stopped"
+# A crash leaves copies behind: the next bulkheadd removes those of VMs not running.
+mkdir -p "$BULKHEAD_RUNTIME_DIR/vms/work" && touch "$BULKHEAD_RUNTIME_DIR/vms/work/vmlinux-boot"
+kill "$BULKHEADD_PID" && wait "$BULKHEADD_PID"
+e2e_start_bulkheadd
+[ ! -e "$BULKHEAD_RUNTIME_DIR/vms/work/vmlinux-boot" ]; ok $? "bulkheadd removes a stopped VM's copies at its start"
+
+# A private volume that does not mount: the VM must not run what the user would lose at its
+# shutdown (the guest init fails closed), and says why.
+qemu-img create -q -f qcow2 "$BULKHEAD_STATE_DIR/vms/personal/private.qcow2" 2G
+"$VMCTL" start personal; ok $? "start personal with a blank private volume"
+err=$(timeout 120 "$VMCTL" run personal -- sh -c 'echo lost > ~/file' 2>&1); ok $((! $?)) "  vmctl run fails"
+like "$err" "private volume /dev/vda not mounted" "  saying the private volume did not mount"
+like "$("$VMCTL" console personal)" "fatal: private volume /dev/vda not mounted" "  as does the console"
+"$VMCTL" kill personal; wait_state personal Halted; ok $? "  kill personal"
 
 "$VMCTL" remove work; ok $? "remove work"
 "$VMCTL" remove personal; ok $? "remove personal"
