@@ -78,6 +78,8 @@ vm_read() { # vm_read VM [SELECTION [TARGET]]: an owner that never answers fails
 }
 show() { "$VMCTL" clipboard show --json | sed 's/,"copied_usec.*//'; }
 notified() { wait_for grep -qF "string \"$1\"" "$TB/notify.log"; }
+# notified_times TEXT N: at least N notifications so far hold TEXT (for the same text twice).
+notified_times() { [ "$(grep -cF "$1" "$TB/notify.log")" -ge "$2" ]; }
 vm_has() { [ "$(vm_read "$1")" = "$2" ]; }
 guid_log_has() { wait_for grep -qF "$2" "$TB/log/gui-$1.log"; }
 
@@ -144,11 +146,11 @@ press work ctrl+shift+c
 notified "Nothing copied from work: the text is not valid UTF-8 or holds control characters"
 ok $? "terminal escape sequences: refused with a notification"
 like "$(show)" '"size":5' "  the global clipboard is unchanged"
-: >"$TB/notify.log.mark"
 printf 'caf\xe9 \xff\xfe' >"$TB/latin1"
 vm_own work "$TB/latin1"
+seen=$(grep -cF 'not valid UTF-8' "$TB/notify.log")
 press work ctrl+shift+c
-wait_for test "$(grep -c 'not valid UTF-8' "$TB/notify.log")" -ge 2
+wait_for notified_times 'not valid UTF-8' $((seen + 1))
 ok $? "invalid UTF-8: refused with a notification"
 like "$(show)" '"size":5' "  the global clipboard is unchanged"
 
