@@ -72,8 +72,14 @@ e2e_stop_bulkheadd() {
 	kill "$BULKHEADD_PID"
 	wait "$BULKHEADD_PID"
 	is "$?" 0 "bulkheadd exits cleanly on SIGTERM"
-	! grep -qE 'Sanitizer|runtime error:' "$E2E_DIR/bulkheadd.log"
+	! grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$E2E_DIR/bulkheadd.log"
 	ok $? "  with no sanitizer report"
+	# A finding is an ERROR line; LeakSanitizer's own tracer crashing at an exit ("has
+	# encountered a fatal error", seen once in CI under load, at an exit a test forced
+	# earlier) means that exit went unchecked, not that it leaked: said, not failed.
+	if grep -q 'Sanitizer has encountered a fatal error' "$E2E_DIR/bulkheadd.log"; then
+		diag "LeakSanitizer failed at one of bulkheadd's exits: that exit was not checked"
+	fi
 	BULKHEADD_PID=
 }
 
